@@ -1,0 +1,75 @@
+"""Publisher: a podcast and article publishing platform on Flask."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from publisher.config import load_config
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the application: config, extensions, blueprints, error handlers, CLI."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        instance_path=str((config or {}).get("INSTANCE_PATH") or PROJECT_ROOT / "instance"),
+        template_folder=str(PROJECT_ROOT / "templates"),
+    )
+    load_config(app, config)
+    register_logging(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_templating(app)
+    register_cli(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from publisher.extensions import init_extensions
+
+    init_extensions(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from publisher.site import bp as site_bp
+
+    app.register_blueprint(site_bp)
+
+
+def register_error_handlers(app: Flask) -> None:
+    from publisher.errors import init_error_handlers
+
+    init_error_handlers(app)
+
+
+def register_templating(app: Flask) -> None:
+    from publisher.templating import init_templating
+
+    init_templating(app)
+
+
+def register_cli(app: Flask) -> None:
+    from publisher.cli import init_cli
+
+    init_cli(app)
+
+
+def register_logging(app: Flask) -> None:
+    """Log to stdout in production; debug and test runs keep Flask's defaults."""
+    if app.debug or app.testing:
+        return
+    logger = logging.getLogger("publisher")
+    if not any(getattr(h, "_publisher", False) for h in logger.handlers):
+        handler = logging.StreamHandler(sys.stdout)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler._publisher = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+    logger.setLevel(app.config["LOG_LEVEL"])

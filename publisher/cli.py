@@ -1,0 +1,126 @@
+"""Command-line tools: ``flask --app wsgi users|tokens|demo …``.
+
+Each command parses its arguments, calls the model or service layer, commits once, and
+reports. Bad input raises click errors, which print a message and exit non-zero.
+"""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+
+from publisher.extensions import db
+from publisher.models import ROLES, ApiToken, User
+
+users_cli = AppGroup("users", help="Manage the people who can sign in to the studio and API.")
+tokens_cli = AppGroup("tokens", help="Manage API tokens.")
+
+
+def _commit() -> None:
+    try:
+        db.session.commit()
+    except SQLAlchemyError as exc:
+        db.session.rollback()
+        raise click.ClickException(
+            f"Could not save to the database: {exc.__class__.__name__}"
+        ) from exc
+
+
+def _user_by_email(email: str) -> User:
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"No user with the email {email!r}.")
+    return user
+
+
+def _validate_email(_ctx, _param, value: str) -> str:
+    value = value.strip().lower()
+    local, _, domain = value.partition("@")
+    if not local or "." not in domain or " " in value or len(value) > 254:
+        raise click.BadParameter(f"{value!r} is not an email address.")
+    return value
+
+
+@users_cli.command("create")
+@click.argument("email", callback=_validate_email)
+@click.option("--password", required=True, help="At least 8 characters.")
+@click.option("--role", type=click.Choice(ROLES), default="editor", show_default=True)
+@click.option("--name", default="", help="The name shown as author.")
+def create_user(email: str, password: str, role: str, name: str) -> None:
+    """Create a user who can sign in to the studio and own API tokens."""
+    if len(password) < 8:
+        raise click.BadParameter("must be at least 8 characters.", param_hint="--password")
+    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise click.ClickException(f"A user with the email {email!r} already exists.")
+    user = User(email=email, role=role, name=name or email.split("@")[0])
+    user.set_password(password)
+    db.session.add(user)
+    _commit()
+    click.echo(f"Created {role} {email}.")
+
+
+@users_cli.command("list")
+def list_users() -> None:
+    """List users with their role and state."""
+    users = db.session.scalars(select(User).order_by(User.email)).all()
+    if not users:
+        click.echo("No users yet. Create one with: flask --app wsgi users create EMAIL ...")
+        return
+    for user in users:
+        state = "active" if user.active else "inactive"
+        click.echo(f"{user.id}\t{user.email}\t{user.role}\t{state}")
+
+
+@tokens_cli.command("create")
+@click.argument("email")
+@click.option("--name", required=True, help="What the token is for, e.g. 'CI pipeline'.")
+def create_token(email: str, name: str) -> None:
+    """Create an API token; it is printed once, alone on the last line."""
+    name = name.strip()
+    if not name or len(name) > 100:
+        raise click.BadParameter("must be 1 to 100 characters.", param_hint="--name")
+    user = _user_by_email(email)
+    _token, plain = ApiToken.issue(user, name)
+    _commit()
+    click.echo(f"Token {name!r} for {user.email}. Copy it now: it will not be shown again.")
+    click.echo(plain)
+
+
+@tokens_cli.command("list")
+@click.option("--email", default=None, help="Only this user's tokens.")
+def list_tokens(email: str | None) -> None:
+    """List tokens (never their secret): id, user, name, hint, last use, state."""
+    query = select(ApiToken).join(ApiToken.user).order_by(ApiToken.id)
+    if email:
+        query = query.where(ApiToken.user_id == _user_by_email(email).id)
+    tokens = db.session.scalars(query).all()
+    if not tokens:
+        click.echo("No tokens.")
+        return
+    for token in tokens:
+        used = token.last_used_at.isoformat(timespec="seconds") if token.last_used_at else "never"
+        state = "revoked" if token.revoked else "active"
+        click.echo(f"{token.id}\t{token.user.email}\t{token.name}\t{token.hint}\t{used}\t{state}")
+
+
+@tokens_cli.command("revoke")
+@click.argument("token_id", type=int)
+def revoke_token(token_id: int) -> None:
+    """Revoke a token by its id (see ``tokens list``)."""
+    token = db.session.get(ApiToken, token_id)
+    if token is None:
+        raise click.ClickException(f"No token with id {token_id}.")
+    token.revoke()
+    _commit()
+    click.echo(f"Revoked token {token_id} ({token.name}).")
+
+
+def init_cli(app: Flask) -> None:
+    app.cli.add_command(users_cli)
+    app.cli.add_command(tokens_cli)
+    from publisher.demo import demo_cli
+
+    app.cli.add_command(demo_cli)

@@ -1,0 +1,67 @@
+"""Configuration: defaults, then instance/config.py, then PUBLISHER_* variables, then tests'."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+
+class DefaultConfig:
+    """Defaults; every key can be overridden (see README "Configuration")."""
+
+    SITE_NAME = "Publisher"
+    SITE_DESCRIPTION = "Articles and podcasts"
+    PUBLIC_URL = "http://127.0.0.1:5000"
+    STORAGE = "filesystem"
+    MEDIA_ROOT: str | None = None  # instance/media when unset
+    MAX_UPLOAD_MB = 1024
+    S3_BUCKET: str | None = None
+    S3_ENDPOINT_URL: str | None = None
+    S3_REGION: str | None = None
+    S3_PUBLIC_URL: str | None = None
+    S3_PRESIGN_EXPIRES = 3600
+    SQLALCHEMY_DATABASE_URI: str | None = None  # SQLite file in instance/ when unset
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    LOG_LEVEL = "INFO"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None
+
+
+def load_config(app: Flask, overrides: dict[str, Any] | None = None) -> None:
+    """Apply the layers in order and fill the values derived from the instance folder."""
+    app.config.from_object(DefaultConfig)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("PUBLISHER")
+    if overrides:
+        app.config.update(overrides)
+
+    instance = Path(app.instance_path)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        instance.mkdir(parents=True, exist_ok=True)
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'publisher.db'}"
+    if not app.config.get("MEDIA_ROOT"):
+        app.config["MEDIA_ROOT"] = str(instance / "media")
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _persistent_secret_key(instance)
+    app.config["PUBLIC_URL"] = str(app.config["PUBLIC_URL"]).rstrip("/")
+    # The request-size safety net sits just above the upload limit so that ingest,
+    # which counts bytes as it streams, is the one that answers with a clear 413.
+    app.config["MAX_CONTENT_LENGTH"] = (int(app.config["MAX_UPLOAD_MB"]) + 1) * 1024 * 1024
+
+
+def _persistent_secret_key(instance: Path) -> str:
+    """Read the secret key from instance/secret_key, creating it once (mode 0600)."""
+    path = instance / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key + "\n")
+    return key

@@ -1,0 +1,81 @@
+"""A podcast show: the channel of a feed."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import JSON, CheckConstraint, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from publisher.extensions import db
+from publisher.models.base import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from publisher.models.episode import Episode
+
+SHOW_TYPES = ("episodic", "serial")
+SHOW_STATUSES = ("draft", "published")
+# Podcasting 2.0: podcast:guid is a UUIDv5 of the feed URL without its scheme, in this namespace.
+PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
+
+
+def podcast_guid_for(feed_url: str) -> str:
+    """The Podcasting 2.0 guid of a feed: uuid5(namespace, url without scheme and slashes)."""
+    bare = feed_url.split("://", 1)[-1].rstrip("/")
+    return str(uuid.uuid5(PODCAST_GUID_NAMESPACE, bare))
+
+
+class Show(db.Model):
+    __tablename__ = "shows"
+    __table_args__ = (
+        CheckConstraint("show_type IN ('episodic', 'serial')", name="show_type"),
+        CheckConstraint("status IN ('draft', 'published')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(100), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), default="published")
+    language: Mapped[str] = mapped_column(String(35), default="en")
+    author: Mapped[str] = mapped_column(String(300), default="")
+    owner_name: Mapped[str] = mapped_column(String(300), default="")
+    owner_email: Mapped[str] = mapped_column(String(254), default="")
+    category: Mapped[str] = mapped_column(String(100), default="")
+    subcategory: Mapped[str] = mapped_column(String(100), default="")
+    explicit: Mapped[bool] = mapped_column(default=False)
+    show_type: Mapped[str] = mapped_column(String(16), default="episodic")
+    link: Mapped[str] = mapped_column(String(1000), default="")
+    copyright: Mapped[str] = mapped_column(String(500), default="")
+    artwork_key: Mapped[str | None] = mapped_column(String(500))
+    artwork_mime: Mapped[str | None] = mapped_column(String(50))
+    podcast_guid: Mapped[str] = mapped_column(String(36), unique=True)
+    locked: Mapped[bool] = mapped_column(default=False)
+    funding_url: Mapped[str] = mapped_column(String(1000), default="")
+    funding_text: Mapped[str] = mapped_column(String(128), default="")
+    complete: Mapped[bool] = mapped_column(default=False)
+    new_feed_url: Mapped[str] = mapped_column(String(1000), default="")
+    medium: Mapped[str] = mapped_column(String(20), default="podcast")
+    license: Mapped[str] = mapped_column(String(128), default="")
+    location: Mapped[str] = mapped_column(String(128), default="")
+    update_frequency: Mapped[str] = mapped_column(String(128), default="")
+    update_frequency_rrule: Mapped[str] = mapped_column(String(200), default="")
+    # [{"name", "role", "group", "href", "img"}], Podcasting 2.0 podcast:person for hosts.
+    hosts: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # [{"text", "purpose"}], podcast:txt.
+    txt: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    episodes: Mapped[list[Episode]] = relationship(
+        back_populates="show", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == "published"
+
+    def __repr__(self) -> str:
+        return f"<Show {self.slug}>"

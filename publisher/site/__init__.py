@@ -1,0 +1,7 @@
+"""The public site: pages readers and listeners open."""
+
+from flask import Blueprint
+
+bp = Blueprint("site", __name__)
+
+from publisher.site import views  # noqa: E402,F401
