@@ -19,6 +19,8 @@ from publisher.extensions import db
 from publisher.models import ApiToken, Article, Episode, Show, Tag, User, utcnow
 from publisher.models.show import podcast_guid_for
 
+pytest_plugins = ["tests.audio"]
+
 
 def _postgres_url() -> str | None:
     return os.environ.get("PUBLISHER_TEST_DATABASE_URL") or None

@@ -1,0 +1,67 @@
+# Publisher: `make run` serves the demo site, `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+PYTEST_ARGS ?=
+# Debian packages the tests need: ffmpeg makes the audio fixtures, chromium runs the
+# browser tests (driven by Playwright with executable_path=/usr/bin/chromium), wrk loads.
+TEST_DEBS := ffmpeg chromium wrk
+
+.PHONY: run test install install-test system-deps lint format bench clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(BIN)/.installed-test: $(BIN)/.installed pyproject.toml
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@
+
+install: $(BIN)/.installed
+
+install-test: $(BIN)/.installed-test
+
+system-deps:
+	@missing=""; for deb in $(TEST_DEBS); do \
+	  dpkg-query -W -f='$${Status}' $$deb 2>/dev/null | grep -q "ok installed" || missing="$$missing $$deb"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi; \
+	  $$sudo apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+run: install
+	$(BIN)/flask --app wsgi db upgrade
+	$(BIN)/flask --app wsgi demo load --if-empty
+	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port 5000
+
+# On SQLite; in CI (CI=true) a second time on the PostgreSQL server at 127.0.0.1:5432,
+# which must be reachable (the run fails otherwise). Locally, set
+# PUBLISHER_TEST_DATABASE_URL to run on PostgreSQL instead.
+test: install-test system-deps
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	@if [ "$$CI" = "true" ]; then \
+	  echo "== The same suite on PostgreSQL ($(PG_TEST_URL))"; \
+	  PUBLISHER_TEST_DATABASE_URL="$(PG_TEST_URL)" $(BIN)/python -m pytest $(PYTEST_ARGS); \
+	fi
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-test
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install-test system-deps
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

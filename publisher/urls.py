@@ -1,0 +1,51 @@
+"""Absolute public URLs, built from PUBLIC_URL so feeds and enclosures never depend on
+the request's host. The paths follow DESIGN.md's URL map; they are stable."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+from flask import current_app
+
+if TYPE_CHECKING:
+    from publisher.models import Article, Episode, Show, Tag
+
+
+def absolute(path: str) -> str:
+    """PUBLIC_URL + path (path starts with a slash)."""
+    return current_app.config["PUBLIC_URL"] + path
+
+
+def show_url(show: Show) -> str:
+    return absolute(f"/shows/{quote(show.slug)}")
+
+
+def feed_url(show: Show) -> str:
+    return absolute(f"/shows/{quote(show.slug)}/feed.xml")
+
+
+def episode_url(episode: Episode, show: Show | None = None) -> str:
+    show = show or episode.show
+    return absolute(f"/shows/{quote(show.slug)}/{quote(episode.slug)}")
+
+
+def enclosure_url(episode: Episode) -> str:
+    """The stable enclosure URL: it counts the download, then serves or redirects."""
+    return absolute(f"/media/{episode.guid}.{episode.extension}")
+
+
+def chapters_url(episode: Episode, show: Show | None = None) -> str:
+    return episode_url(episode, show) + "/chapters.json"
+
+
+def article_url(article: Article) -> str:
+    return absolute(f"/articles/{quote(article.slug)}")
+
+
+def tag_url(tag: Tag) -> str:
+    return absolute(f"/tags/{quote(tag.slug)}")
+
+
+def embed_url(episode: Episode) -> str:
+    return absolute(f"/embed/{episode.guid}")
