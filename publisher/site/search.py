@@ -46,7 +46,8 @@ MARK_START, MARK_END = "\x02", "\x03"
 _TERM = re.compile(r"[^\W_]+")
 _TAG = re.compile(r"<[^>]*>")
 _MARKDOWN_LINK_TARGET = re.compile(r"\]\([^)\s]*\)?")
-_MARKDOWN_PUNCTUATION = re.compile(r"[*_`#>\[\]]+|^\s*[-+]\s|!\[")
+# Emphasis marks, brackets, and the quote/heading/list markers that start a line.
+_MARKDOWN_PUNCTUATION = re.compile(r"(?m)^[ \t]*(?:(?:>[ \t]*)+|#+[ \t]|[-+*][ \t])|[*_`]+|!?\[|\]")
 
 
 class SearchQueryError(PublisherError):
