@@ -92,24 +92,35 @@ def share_links(url: str, title: str) -> list[dict[str, str]]:
     ]
 
 
-def artwork_url(show: Show | None) -> str | None:
-    """The show's artwork URL, when it has artwork and the app can serve it.
+def _feeds_podcast() -> Any:
+    """The feeds area's podcast module, which owns the artwork and transcript routes.
 
-    Serving artwork belongs to the feeds/delivery code, which provides
-    ``publisher.urls.artwork_url``; until then pages fall back to a drawn placeholder.
+    Imported lazily (and optionally) so the site does not depend on import order, and a
+    build without the feeds area shows placeholders instead of failing.
     """
-    builder = getattr(urls, "artwork_url", None)
-    if show is None or not show.artwork_key or builder is None:
+    try:
+        from publisher.feeds import podcast
+    except ImportError:
         return None
-    return builder(show)
+    return podcast
+
+
+def artwork_url(show: Show | None, episode: Episode | None = None) -> str | None:
+    """The episode's own artwork if it has one, else the show's; None when neither."""
+    podcast = _feeds_podcast()
+    if podcast is None or show is None:
+        return None
+    if episode is not None and episode.artwork_key:
+        return podcast.episode_artwork_url(episode, show)
+    return podcast.show_artwork_url(show) if show.artwork_key else None
 
 
 def transcript_url(episode: Episode) -> str | None:
-    """The transcript's URL (served by the feeds code) when the episode has one."""
-    builder = getattr(urls, "transcript_url", None)
-    if not episode.transcript_key or builder is None:
+    """The transcript's URL (served by the feeds area) when the episode has one."""
+    podcast = _feeds_podcast()
+    if podcast is None or not episode.transcript_key:
         return None
-    return builder(episode)
+    return podcast.transcript_url(episode, episode.show)
 
 
 def article_json_ld(article: Article, episodes: list[Episode]) -> dict[str, Any]:
