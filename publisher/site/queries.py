@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import Integer, and_, cast, func, literal, null, select, union_all
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from publisher.errors import NotFound
@@ -113,34 +113,47 @@ def linked_episodes(article: Article, now: datetime) -> list[Episode]:
 
 def read_also(article: Article, now: datetime, limit: int = READ_ALSO_LIMIT) -> list[Article]:
     """Public articles linked explicitly (first, in the editor's order) or sharing tags
-    (more shared tags first, then newest); never the article itself."""
-    related = aliased(ArticleRelated)
+    (more shared tags first, then newest); never the article itself.
+
+    Candidates are gathered from this article's own tags and links, so the cost follows
+    how many articles share its tags, not how many articles exist.
+    """
     mine, theirs = aliased(article_tags), aliased(article_tags)
-    explicit_position = (
-        select(related.position)
-        .where(related.article_id == article.id, related.related_id == Article.id)
-        .scalar_subquery()
-    )
-    shared_tags = (
-        select(func.count())
+    by_tags = (
+        select(
+            theirs.c.article_id.label("id"),
+            func.count().label("shared"),
+            cast(null(), Integer).label("position"),
+        )
         .select_from(mine)
         .join(theirs, theirs.c.tag_id == mine.c.tag_id)
-        .where(mine.c.article_id == article.id, theirs.c.article_id == Article.id)
-        .scalar_subquery()
+        .where(mine.c.article_id == article.id, theirs.c.article_id != article.id)
+        .group_by(theirs.c.article_id)
     )
-    is_explicit = exists().where(related.article_id == article.id, related.related_id == Article.id)
+    explicit = select(
+        ArticleRelated.related_id.label("id"),
+        literal(0).label("shared"),
+        ArticleRelated.position.label("position"),
+    ).where(ArticleRelated.article_id == article.id, ArticleRelated.related_id != article.id)
+    candidates = union_all(by_tags, explicit).subquery()
+    ranked = (
+        select(
+            candidates.c.id,
+            func.max(candidates.c.shared).label("shared"),
+            func.min(candidates.c.position).label("position"),
+        )
+        .group_by(candidates.c.id)
+        .subquery()
+    )
     return list(
         db.session.scalars(
             select(Article)
-            .where(
-                Article.public_filter(now),
-                Article.id != article.id,
-                or_(is_explicit, shared_tags > 0),
-            )
+            .join(ranked, ranked.c.id == Article.id)
+            .where(Article.public_filter(now))
             .order_by(
-                case((is_explicit, 0), else_=1),
-                explicit_position,
-                shared_tags.desc(),
+                ranked.c.position.is_(None),  # explicit links first
+                ranked.c.position,
+                ranked.c.shared.desc(),
                 Article.publish_at.desc(),
                 Article.id.desc(),
             )

@@ -124,25 +124,42 @@ class _Engine:
         if self.postgresql:
             tsquery = func.to_tsquery("simple", query)
             vector = literal_column(f"{model.__tablename__}.search_vector")
-            score = func.ts_rank(vector, tsquery)
-            matches = vector.op("@@")(tsquery)
-            fts = None
-        else:
-            index = f"search_{model.__tablename__}"
-            # bm25 weights per column: the title counts most, then summary, then body.
-            weights = "10.0, 4.0, 1.0" if kind == "article" else "10.0, 1.0"
-            score = -literal_column(f"bm25({index}, {weights})")
-            matches = literal_column(index).op("MATCH")(query)
-            fts = table(index, column("rowid"))
-        stmt = select(
-            literal(kind).label("kind"),
-            model.id.label("id"),
-            score.label("score"),
-            model.publish_at.label("publish_at"),
-        ).select_from(model)
-        if fts is not None:
-            stmt = stmt.join(fts, fts.c.rowid == model.id)
-        return stmt.where(matches, model.public_filter(now))
+            return (
+                select(
+                    literal(kind).label("kind"),
+                    model.id.label("id"),
+                    func.ts_rank(vector, tsquery).label("score"),
+                    model.publish_at.label("publish_at"),
+                )
+                .where(vector.op("@@")(tsquery))
+                .where(model.public_filter(now))
+            )
+        index = f"search_{model.__tablename__}"
+        # bm25 weights per column: the title counts most, then summary, then body.
+        weights = "10.0, 4.0, 1.0" if kind == "article" else "10.0, 1.0"
+        fts = table(index, column("rowid"))
+        # Materialized first, so SQLite walks the few matches and looks each row up,
+        # rather than walking every public row and asking the index about each one.
+        hits = (
+            select(
+                fts.c.rowid.label("id"),
+                (-literal_column(f"bm25({index}, {weights})")).label("score"),
+            )
+            .where(literal_column(index).op("MATCH")(query))
+            .cte(f"{index}_hits")
+            .prefix_with("MATERIALIZED")
+        )
+        return (
+            select(
+                literal(kind).label("kind"),
+                model.id.label("id"),
+                hits.c.score.label("score"),
+                model.publish_at.label("publish_at"),
+            )
+            .select_from(hits)
+            .join(model, model.id == hits.c.id)
+            .where(model.public_filter(now))
+        )
 
     def snippets(self, kind: str, ids: list[int]) -> dict[int, str]:
         """Raw highlighted fragments (with MARK_START/MARK_END) for the given rows."""
