@@ -32,17 +32,25 @@ def quiet_episode_audio(tmp_path_factory):
 def site(migrated_database, tmp_path_factory, quiet_episode_audio) -> Iterator[tuple]:
     """(live server, showcase) for a module; the rows are removed afterwards."""
     config = test_config(migrated_database, tmp_path_factory.mktemp("live"), **SITE_CONFIG)
-    with live_site(config) as server:
-        showcase: Showcase = build_showcase(server.app, Factory(server.app), quiet_episode_audio)
-        try:
+    server = None
+    try:
+        with live_site(config) as server:
+            showcase: Showcase = build_showcase(
+                server.app, Factory(server.app), quiet_episode_audio
+            )
             yield server, showcase
-        finally:
-            with server.app.app_context():
-                db.session.remove()
-                with db.engine.begin() as conn:
-                    for table in reversed(db.metadata.sorted_tables):
-                        conn.execute(table.delete())
-                db.engine.dispose()
+    finally:
+        if server is not None:  # stopped by now: no request thread holds the database
+            delete_all_rows(server.app)
+
+
+def delete_all_rows(app) -> None:
+    with app.app_context():
+        db.session.remove()
+        with db.engine.begin() as conn:
+            for table in reversed(db.metadata.sorted_tables):
+                conn.execute(table.delete())
+        db.engine.dispose()
 
 
 class PageProblems(list):
