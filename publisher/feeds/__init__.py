@@ -10,6 +10,7 @@ DEFAULTS = {
     "FEED_PAGE_SIZE": 100,  # episodes per RFC 5005 page (?page=N)
     "FEED_MAX_AGE": 300,  # Cache-Control max-age of feeds, in seconds
     "ARTICLES_FEED_LIMIT": 50,  # newest articles in /feed.xml
+    "FEED_RECHECK_SECONDS": 1.0,  # a process re-checks the database at most this often
     "WEBSUB_HUB": None,  # a WebSub hub URL: advertised in feeds and pinged on publish
 }
 
@@ -18,11 +19,13 @@ DEFAULTS = {
 def _configure(state) -> None:
     for key, value in DEFAULTS.items():
         state.app.config.setdefault(key, value)
+    from publisher.feeds.cache import init_invalidation
     from publisher.feeds.cli import feeds_cli
     from publisher.feeds.websub import init_websub
 
     state.app.cli.add_command(feeds_cli)
     init_websub(state.app)
+    init_invalidation()
 
 
 from publisher.feeds import models, views  # noqa: E402,F401

@@ -15,13 +15,17 @@ import gzip
 import hashlib
 import logging
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import Response, current_app, request
+from sqlalchemy import event
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import ORMExecuteState, Session
 from werkzeug.http import http_date, parse_date
 
 from publisher.extensions import db
@@ -232,3 +236,82 @@ def max_age_until(next_change: datetime | None, now: datetime) -> int:
     if next_change is not None:
         max_age = min(max_age, int((next_change - now).total_seconds()) + 1)
     return max(0, max_age)
+
+
+@dataclass(frozen=True)
+class _Checked:
+    rendering: Rendering
+    checked_at: float  # time.monotonic()
+    next_change: datetime | None
+
+
+class _Recent:
+    """Which rendering each URL had when this process last checked the database.
+
+    A poll within FEED_RECHECK_SECONDS (default 1 s) of the last check is answered
+    from here without a query, unless a scheduled publication falls in between (then it
+    checks, so the episode appears on time). Commits in this process clear it at once;
+    a change committed by another process is seen within the recheck window.
+    """
+
+    def __init__(self) -> None:
+        self.items: dict[tuple[str, str], _Checked] = {}
+        self.lock = threading.Lock()
+
+    def get(self, url_key: str, now: datetime) -> _Checked | None:
+        window = float(current_app.config.get("FEED_RECHECK_SECONDS", 1.0))
+        if window <= 0:
+            return None
+        entry = self.items.get((_scope(), url_key))
+        if entry is None or time.monotonic() - entry.checked_at >= window:
+            return None
+        if entry.next_change is not None and now >= entry.next_change:
+            return None
+        return entry
+
+    def put(self, url_key: str, rendering: Rendering, next_change: datetime | None) -> None:
+        with self.lock:
+            if len(self.items) > 4 * MEMO_SIZE:
+                self.items.clear()
+            self.items[(_scope(), url_key)] = _Checked(rendering, time.monotonic(), next_change)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.items.clear()
+
+
+recent = _Recent()
+_CHANGED = "publisher_feeds_changed"
+_installed = False
+
+
+def _note_flush(session: Session, flush_context: Any, instances: Any) -> None:
+    if any(isinstance(obj, _WATCHED) for obj in (*session.new, *session.dirty, *session.deleted)):
+        session.info[_CHANGED] = True
+
+
+def _note_statement(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[_CHANGED] = True
+
+
+def _after_commit(session: Session) -> None:
+    if session.info.pop(_CHANGED, False):
+        recent.clear()
+
+
+def init_invalidation() -> None:
+    """Clear the recent-checks memo when this process commits content changes."""
+    global _installed, _WATCHED
+    if _installed:
+        return
+    from publisher.models import Article, ArticleEpisode, Episode, Show, Tag
+
+    _WATCHED = (Article, ArticleEpisode, Episode, Show, Tag)
+    event.listen(Session, "before_flush", _note_flush)
+    event.listen(Session, "do_orm_execute", _note_statement)
+    event.listen(Session, "after_commit", _after_commit)
+    _installed = True
+
+
+_WATCHED: tuple[type, ...] = ()

@@ -14,10 +14,13 @@ podcast episode).
 from __future__ import annotations
 
 import hashlib
+import json
 import math
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from urllib.parse import quote
 
 from flask import current_app
 from sqlalchemy import Text, and_, case, cast, func, select
@@ -90,13 +93,14 @@ def _version(key: str) -> str:
     return hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()[:10]
 
 
+def has_media() -> ColumnElement[bool]:
+    """An episode needs stored audio to be a feed item (an enclosure is required)."""
+    return and_(Episode.storage_key.is_not(None), Episode.size_bytes.is_not(None))
+
+
 def listable(now: datetime) -> ColumnElement[bool]:
     """Episodes that appear in a feed (without the show's status: callers check it)."""
-    return and_(
-        public_filter(Episode, now),
-        Episode.storage_key.is_not(None),
-        Episode.size_bytes.is_not(None),
-    )
+    return and_(public_filter(Episode, now), has_media())
 
 
 @dataclass(frozen=True)
@@ -174,40 +178,89 @@ _ITEM_COLUMNS = (
     Episode.artwork_mime,
     Episode.transcript_key,
     Episode.transcript_type,
-    # Whether there are chapters, without reading (and parsing) every chapters document.
-    func.coalesce(cast(Episode.chapters, Text), "null").label("chapters_text"),
-    Episode.persons,
-    Episode.soundbites,
+    # JSON read as text: most rows have none, and parsing 2,000 empty lists costs time.
+    cast(Episode.chapters, Text).label("chapters_json"),
+    cast(Episode.persons, Text).label("persons_json"),
+    cast(Episode.soundbites, Text).label("soundbites_json"),
 )
+_EMPTY_JSON = (None, "", "null", "[]", "{}")
 
 
-class _Item:
-    """An episode row with the attribute names ``publisher.urls`` expects."""
-
-    __slots__ = tuple(c.key if hasattr(c, "key") else c.name for c in _ITEM_COLUMNS)
-
-    def __init__(self, row: Any) -> None:
-        for name, value in zip(self.__slots__, row, strict=True):
-            setattr(self, name, value)
-
-    extension = Episode.extension  # the same rule as the model's (a property on storage_key)
-
-    @property
-    def has_chapters(self) -> bool:
-        return self.chapters_text not in ("null", "")
+def _json_list(raw: str | None) -> list[Any]:
+    if raw in _EMPTY_JSON:
+        return []
+    try:
+        value = json.loads(raw)  # type: ignore[arg-type]
+    except ValueError:
+        return []
+    return value if isinstance(value, list) else []
 
 
 def listable_items(show: Show, now: datetime, *, offset: int = 0, limit: int | None = None):
-    """The listable episodes, newest first."""
+    """The listable episodes, newest first, as rows (attribute access by column name)."""
     statement = (
         select(*_ITEM_COLUMNS)
-        .where(Episode.show_id == show.id, listable(now), Episode.public_filter(now))
+        .where(Episode.show_id == show.id, Episode.public_filter(now), has_media())
         .order_by(Episode.publish_at.desc(), Episode.id.desc())
         .offset(offset)
     )
     if limit is not None:
         statement = statement.limit(limit)
-    return [_Item(row) for row in db.session.execute(statement)]
+    return db.session.execute(statement).all()
+
+
+class _Urls:
+    """The per-episode URLs of one render, from templates that ``publisher.urls`` itself
+    produced (a marker in place of the guid, extension and slug), so the paths have one
+    source; the first item is checked against the builders themselves."""
+
+    def __init__(self, show: Show) -> None:
+        self.show = show
+        marker = _Marker("GUIDMARKERQ7", "SLUGMARKERQ7", "EXTMARKERQ7")
+        self.enclosure = _split(urls.enclosure_url(marker), "GUIDMARKERQ7", "EXTMARKERQ7")
+        self.episode = _split(urls.episode_url(marker, show), "SLUGMARKERQ7")
+        self.checked = False
+        self.holder = _StorageKey()
+
+    def for_item(self, guid: str, slug: str, storage_key: str | None) -> tuple[str, str]:
+        self.holder.storage_key = storage_key
+        extension = _extension(self.holder)
+        a, b, c = self.enclosure
+        enclosure = f"{a}{guid}{b}{extension}{c}"
+        quoted = slug if _SAFE_SLUG.match(slug) else quote(slug)
+        link = f"{self.episode[0]}{quoted}{self.episode[1]}"
+        if not self.checked:
+            marker = _Marker(guid, slug, extension)
+            if enclosure != urls.enclosure_url(marker) or link != urls.episode_url(
+                marker, self.show
+            ):
+                raise RuntimeError("publisher.urls changed shape: update podcast._Urls")
+            self.checked = True
+        return link, enclosure
+
+
+class _StorageKey:
+    __slots__ = ("storage_key",)
+    storage_key: str | None
+
+
+class _Marker:
+    __slots__ = ("extension", "guid", "slug")
+
+    def __init__(self, guid: str, slug: str, extension: str) -> None:
+        self.guid, self.slug, self.extension = guid, slug, extension
+
+
+def _split(url: str, *markers: str) -> tuple[str, ...]:
+    parts = [url]
+    for marker in markers:
+        head, tail = parts.pop().rsplit(marker, 1)
+        parts += [head, tail]
+    return tuple(parts)
+
+
+_SAFE_SLUG = re.compile(r"^[A-Za-z0-9_.~-]+$")
+_extension = Episode.extension.fget  # the model's rule, applied to a row's storage_key
 
 
 def render_show_feed(show: Show, state: ShowFeedState, now: datetime, page: int | None) -> bytes:
@@ -215,33 +268,35 @@ def render_show_feed(show: Show, state: ShowFeedState, now: datetime, page: int 
     page_size = int(current_app.config.get("FEED_PAGE_SIZE", 100))
     if page is None:
         items = listable_items(show, now)
+        trailers = [item for item in items if item.episode_type == "trailer"][:10]
     else:
         items = listable_items(show, now, offset=(page - 1) * page_size, limit=page_size)
-    trailers = _trailers(show, now)
+        trailers = _trailers(show, now)
     out: list[str] = []
     _channel_head(out, show, state, page, page_size)
     hosts = _hosts(show)
+    item_urls = _Urls(show)
     for trailer in trailers:
-        _trailer(out, trailer)
+        _trailer(out, trailer, item_urls)
     for item in items:
-        _item(out, item, show, hosts)
+        _item(out, item, show, hosts, item_urls)
     out.append("</channel>\n</rss>\n")
     return "".join(out).encode("utf-8")
 
 
-def _trailers(show: Show, now: datetime) -> list[_Item]:
+def _trailers(show: Show, now: datetime) -> list[Any]:
     statement = (
         select(*_ITEM_COLUMNS)
         .where(
             Episode.show_id == show.id,
-            listable(now),
             Episode.public_filter(now),
+            has_media(),
             Episode.episode_type == "trailer",
         )
         .order_by(Episode.publish_at.desc(), Episode.id.desc())
         .limit(10)
     )
-    return [_Item(row) for row in db.session.execute(statement)]
+    return db.session.execute(statement).all()
 
 
 def _hosts(show: Show) -> list[dict[str, str]]:
@@ -374,74 +429,102 @@ def _update_frequency(out: list[str], show: Show) -> None:
     out.append(f"<podcast:updateFrequency{attributes}>{text(label)}</podcast:updateFrequency>\n")
 
 
-def _trailer(out: list[str], item: _Item) -> None:
+def _trailer(out: list[str], item: Any, item_urls: _Urls) -> None:
     season = f' season="{item.season}"' if item.season is not None else ""
     out.append(
         f'<podcast:trailer pubdate="{rfc2822(item.publish_at)}" '
-        f'url="{attr(urls.enclosure_url(item))}" '
+        f'url="{attr(item_urls.for_item(item.guid, item.slug, item.storage_key)[1])}" '
         f'length="{int(item.size_bytes)}" type="{attr(enclosure_type(item.mime_type))}"{season}>'
         f"{text(truncate(item.title, 128))}</podcast:trailer>\n"
     )
 
 
-def _item(out: list[str], item: _Item, show: Show, hosts: list[dict[str, str]]) -> None:
-    episode_link = urls.episode_url(item, show)
-    description = text(item.description) if item.description else ""
-    parts = [
-        f"<item>\n<title>{text(item.title)}</title>\n",
-        f"<description>{description}</description>\n<content:encoded>{description}</content:encoded>\n"
-        if description
-        else "",
-        f"<link>{text(episode_link)}</link>\n",
-        f'<guid isPermaLink="false">{text(item.guid)}</guid>\n',
-        f"<pubDate>{rfc2822(item.publish_at)}</pubDate>\n",
-        f'<enclosure url="{attr(urls.enclosure_url(item))}" length="{int(item.size_bytes)}" '
-        f'type="{attr(enclosure_type(item.mime_type))}"/>\n',
-    ]
-    if item.duration_seconds is not None:
-        parts.append(f"<itunes:duration>{int(item.duration_seconds + 0.5)}</itunes:duration>\n")
-    episode_type = (
-        item.episode_type if item.episode_type in ("full", "trailer", "bonus") else "full"
-    )
-    parts.append(f"<itunes:episodeType>{episode_type}</itunes:episodeType>\n")
-    if item.season is not None and item.season > 0:
-        parts.append(f"<itunes:season>{int(item.season)}</itunes:season>\n")
-    if item.number is not None and item.number > 0:
-        parts.append(f"<itunes:episode>{int(item.number)}</itunes:episode>\n")
-    parts.append(f"<itunes:explicit>{'true' if item.explicit else 'false'}</itunes:explicit>\n")
-    if item.artwork_key:
-        parts.append(f'<itunes:image href="{attr(episode_artwork_url(item, show))}"/>\n')
-    if item.season is not None:
-        parts.append(f"<podcast:season>{int(item.season)}</podcast:season>\n")
-    if item.number is not None:
-        parts.append(f"<podcast:episode>{int(item.number)}</podcast:episode>\n")
-    if item.has_chapters:
+def _item(
+    out: list[str], item: Any, show: Show, hosts: list[dict[str, str]], item_urls: _Urls
+) -> None:
+    # Unpacked once: attribute access on rows costs more than the rest of the item.
+    (
+        _,
+        guid,
+        slug,
+        title,
+        description,
+        publish_at,
+        season,
+        number,
+        episode_type,
+        explicit,
+        storage_key,
+        mime_type,
+        size_bytes,
+        duration,
+        artwork_key,
+        _,
+        transcript_key,
+        transcript_type,
+        chapters_json,
+        persons_json,
+        soundbites_json,
+    ) = item
+    episode_link, enclosure = item_urls.for_item(guid, slug, storage_key)
+    link = text(episode_link)
+    parts = [f"<item>\n<title>{text(title)}</title>\n"]
+    if description:
+        escaped = text(description)
         parts.append(
-            f'<podcast:chapters url="{attr(episode_link)}/chapters.json" type="{CHAPTERS_TYPE}"/>\n'
+            f"<description>{escaped}</description>\n<content:encoded>{escaped}</content:encoded>\n"
         )
-    if item.transcript_key:
-        found = transcript_format(item.transcript_type)
+    parts.append(
+        f"<link>{link}</link>\n"
+        f'<guid isPermaLink="false">{text(guid)}</guid>\n'
+        f"<pubDate>{rfc2822(publish_at)}</pubDate>\n"
+        f'<enclosure url="{attr(enclosure)}" length="{int(size_bytes)}" '
+        f'type="{attr(enclosure_type(mime_type))}"/>\n'
+    )
+    if duration is not None:
+        parts.append(f"<itunes:duration>{int(duration + 0.5)}</itunes:duration>\n")
+    if episode_type not in ("full", "trailer", "bonus"):
+        episode_type = "full"
+    parts.append(f"<itunes:episodeType>{episode_type}</itunes:episodeType>\n")
+    if season is not None and season > 0:
+        parts.append(f"<itunes:season>{int(season)}</itunes:season>\n")
+    if number is not None and number > 0:
+        parts.append(f"<itunes:episode>{int(number)}</itunes:episode>\n")
+    parts.append(
+        "<itunes:explicit>true</itunes:explicit>\n"
+        if explicit
+        else "<itunes:explicit>false</itunes:explicit>\n"
+    )
+    if artwork_key:
+        parts.append(f'<itunes:image href="{attr(episode_artwork_url(item, show))}"/>\n')
+    if season is not None:
+        parts.append(f"<podcast:season>{int(season)}</podcast:season>\n")
+    if number is not None:
+        parts.append(f"<podcast:episode>{int(number)}</podcast:episode>\n")
+    if chapters_json not in _EMPTY_JSON:
+        parts.append(f'<podcast:chapters url="{link}/chapters.json" type="{CHAPTERS_TYPE}"/>\n')
+    if transcript_key:
+        found = transcript_format(transcript_type)
         if found is not None:
             rel = ' rel="captions"' if found[0] in TIMED_TRANSCRIPTS else ""
             parts.append(
-                f'<podcast:transcript url="{attr(episode_link)}/transcript.{found[0]}" '
-                f'type="{found[1]}"{rel}/>\n'
+                f'<podcast:transcript url="{link}/transcript.{found[0]}" type="{found[1]}"{rel}/>\n'
             )
     out.append("".join(parts))
-    if item.persons:
+    if persons_json not in _EMPTY_JSON:
         guests = [
             p
             for p in (
                 podcastindex.normalize_person(x, default_role="guest")
-                for x in (item.persons if isinstance(item.persons, list) else [])
+                for x in _json_list(persons_json)
             )
             if p
         ]
         # An item's people replace the channel's (spec): restate the hosts with the guests.
         for person in hosts + guests if guests else []:
             _person(out, person)
-    if item.soundbites:
-        for raw in item.soundbites if isinstance(item.soundbites, list) else []:
+    if soundbites_json not in _EMPTY_JSON:
+        for raw in _json_list(soundbites_json):
             bite = podcastindex.normalize_soundbite(raw)
             if bite is None:
                 continue

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from flask import Response, current_app, redirect, request
@@ -28,35 +30,45 @@ def _page_argument() -> int | None:
     return int(raw)
 
 
+def _serve(url_key: str, build: Callable[[datetime], tuple[cache.Rendering, datetime | None]]):
+    """Answer from the rendering checked moments ago, or check (and maybe render) now."""
+    now = utcnow()
+    checked = cache.recent.get(url_key, now)
+    if checked is not None:
+        rendering, next_change = checked.rendering, checked.next_change
+    else:
+        rendering, next_change = build(now)
+        cache.commit_quietly()
+        cache.recent.put(url_key, rendering, next_change)
+    return cache.conditional_response(rendering, max_age=cache.max_age_until(next_change, now))
+
+
 @bp.get("/shows/<show>/feed.xml")
 def show_feed(show: str) -> Response:
     """The show's podcast RSS feed (every episode), or one page of it with ?page=N."""
     page = _page_argument()
-    now = utcnow()
-    state = podcast.show_feed_state(show, now)
-    if state is None or not state.is_public:
-        raise NotFound("There is no podcast at this address.")
-    page_size = int(current_app.config["FEED_PAGE_SIZE"])
-    if page is not None and page > state.page_count(page_size):
-        raise NotFound(
-            f"This feed has {state.page_count(page_size)} page(s); page {page} does not exist."
+
+    def build(now: datetime) -> tuple[cache.Rendering, datetime | None]:
+        state = podcast.show_feed_state(show, now)
+        if state is None or not state.is_public:
+            raise NotFound("There is no podcast at this address.")
+        pages = state.page_count(int(current_app.config["FEED_PAGE_SIZE"]))
+        if page is not None and page > pages:
+            raise NotFound(f"This feed has {pages} page(s); page {page} does not exist.")
+
+        def render() -> bytes:
+            return podcast.render_show_feed(db.session.get(Show, state.show_id), state, now, page)
+
+        rendering = cache.get_rendering(
+            f"show:{state.show_id}" + (f":page:{page}" if page else ""),
+            cache.fingerprint("show", page, *state.fingerprint_parts),
+            render,
+            content_type=podcast.CONTENT_TYPE,
+            show_id=state.show_id,
         )
-    key = f"show:{state.show_id}" + (f":page:{page}" if page else "")
+        return rendering, state.next_publish_at
 
-    def render() -> bytes:
-        return podcast.render_show_feed(db.session.get(Show, state.show_id), state, now, page)
-
-    rendering = cache.get_rendering(
-        key,
-        cache.fingerprint("show", page, *state.fingerprint_parts),
-        render,
-        content_type=podcast.CONTENT_TYPE,
-        show_id=state.show_id,
-    )
-    cache.commit_quietly()
-    return cache.conditional_response(
-        rendering, max_age=cache.max_age_until(state.next_publish_at, now)
-    )
+    return _serve(f"show:{show}:{page}", build)
 
 
 def _public_episode(show: str, episode: str) -> Episode:
@@ -168,39 +180,38 @@ def _stored_file(key: str, content_type: str, *, max_age: int) -> Response:
 @bp.get("/feed.xml")
 def articles_feed() -> Response:
     """The articles Atom feed: full sanitized content, linked episodes as enclosures."""
-    now = utcnow()
-    state = articles.articles_feed_state(now)
-    rendering = cache.get_rendering(
-        "articles",
-        cache.fingerprint("articles", *state.fingerprint_parts),
-        lambda: articles.render_articles_feed(state, now),
-        content_type=articles.CONTENT_TYPE,
-    )
-    cache.commit_quietly()
-    return cache.conditional_response(
-        rendering, max_age=cache.max_age_until(state.next_publish_at, now)
-    )
+
+    def build(now: datetime) -> tuple[cache.Rendering, datetime | None]:
+        state = articles.articles_feed_state(now)
+        rendering = cache.get_rendering(
+            "articles",
+            cache.fingerprint("articles", *state.fingerprint_parts),
+            lambda: articles.render_articles_feed(state, now),
+            content_type=articles.CONTENT_TYPE,
+        )
+        return rendering, state.next_publish_at
+
+    return _serve("articles", build)
 
 
 @bp.get("/sitemap.xml")
 def sitemap_xml() -> Response:
     """The sitemap (an index of pages when there are more than 50,000 URLs)."""
     page = _page_argument()
-    now = utcnow()
-    state = sitemap.sitemap_state(now)
-    if page is not None and page > state.page_count:
-        raise NotFound(f"The sitemap has {state.page_count} page(s).")
-    key = "sitemap" + (f":{page}" if page else "")
-    rendering = cache.get_rendering(
-        key,
-        cache.fingerprint("sitemap", page, *state.fingerprint_parts),
-        lambda: sitemap.render_sitemap(state, now, page),
-        content_type=sitemap.CONTENT_TYPE,
-    )
-    cache.commit_quietly()
-    return cache.conditional_response(
-        rendering, max_age=cache.max_age_until(state.next_publish_at, now)
-    )
+
+    def build(now: datetime) -> tuple[cache.Rendering, datetime | None]:
+        state = sitemap.sitemap_state(now)
+        if page is not None and page > state.page_count:
+            raise NotFound(f"The sitemap has {state.page_count} page(s).")
+        rendering = cache.get_rendering(
+            "sitemap" + (f":{page}" if page else ""),
+            cache.fingerprint("sitemap", page, *state.fingerprint_parts),
+            lambda: sitemap.render_sitemap(state, now, page),
+            content_type=sitemap.CONTENT_TYPE,
+        )
+        return rendering, state.next_publish_at
+
+    return _serve(f"sitemap:{page}", build)
 
 
 @bp.get("/robots.txt")

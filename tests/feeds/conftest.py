@@ -183,3 +183,9 @@ def bulk_episodes(app, show: Show, count: int, **fields) -> None:
     with app.app_context():
         db.session.execute(insert(Episode), rows)
         db.session.commit()
+
+
+@pytest.fixture
+def app_config() -> dict[str, Any]:
+    """Check the database on every request (the recheck window has its own test)."""
+    return {"FEED_RECHECK_SECONDS": 0}

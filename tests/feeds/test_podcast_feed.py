@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import calendar
-import time
 from datetime import timedelta
 
 import pytest
@@ -270,9 +269,7 @@ def test_bad_stored_podcast_values_are_left_out_or_corrected(client, factory):
 def test_a_show_with_2000_episodes(app, client, factory):
     show = factory.show(artwork_key="a.png", artwork_mime="image/png", category="News")
     bulk_episodes(app, show, 2000)
-    started = time.perf_counter()
     feed = get_feed(client, show)
-    assert time.perf_counter() - started < 5
     assert len(feed.pp["episodes"]) == len(feed.fp.entries) == len(feed.items) == 2000
     assert feed.pp["episodes"][0]["title"] == "Bulk episode 2000"
     assert feed.pp["episodes"][-1]["number"] == 1
