@@ -48,10 +48,11 @@ class Rendering:
     body: bytes
     body_gzip: bytes | None  # None: not worth compressing
     last_modified: datetime
+    last_modified_http: str = ""
 
-    @property
-    def last_modified_http(self) -> str:
-        return http_date(self.last_modified)
+    def __post_init__(self) -> None:
+        if not self.last_modified_http:
+            object.__setattr__(self, "last_modified_http", http_date(self.last_modified))
 
 
 class _Memo:
