@@ -137,6 +137,7 @@ def show_feed_state(slug: str, now: datetime) -> ShowFeedState | None:
             func.count(case((listed, Episode.id))),
             func.max(case((listed, Episode.publish_at))),
             func.min(case((pending, Episode.publish_at))),
+            func.max(case((listed, Episode.updated_at))),
         )
         .select_from(Show)
         .outerjoin(Episode, Episode.show_id == Show.id)
@@ -145,10 +146,20 @@ def show_feed_state(slug: str, now: datetime) -> ShowFeedState | None:
     ).one_or_none()
     if row is None:
         return None
-    show_id, status, show_updated, count, max_updated, id_sum, listed_count, last_pub, next_pub = (
-        row
-    )
-    last_change = max(d for d in (show_updated, max_updated, last_pub) if d is not None)
+    (
+        show_id,
+        status,
+        show_updated,
+        count,
+        max_updated,
+        id_sum,
+        listed_count,
+        last_pub,
+        next_pub,
+        listed_updated,
+    ) = row
+    # From public content only: editing a draft must not change the bytes (nor the ETag).
+    last_change = max(d for d in (show_updated, listed_updated, last_pub) if d is not None)
     return ShowFeedState(
         show_id=show_id,
         status=status,
