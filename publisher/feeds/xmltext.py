@@ -4,7 +4,8 @@ Feeds are built as text (it is several times faster than building a tree), so ev
 value goes through one of two functions here: ``text()`` for element content and
 ``attr()`` for attribute values. Both drop the characters XML 1.0 forbids (control
 characters other than tab, newline and carriage return, lone surrogates, U+FFFE/U+FFFF)
-and escape markup. Carriage returns, tabs and newlines in attributes are written as
+and the ones it discourages that parsers disagree on (DEL and the C1 controls
+U+0080-U+009F), and escape markup. Carriage returns, tabs and newlines in attributes are written as
 character references so that a parser reads back exactly what was stored.
 """
 
@@ -13,14 +14,15 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-# Everything outside XML 1.0's Char production.
-_FORBIDDEN = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Everything outside XML 1.0's Char production, plus DEL and the C1 controls that XML 1.0
+# (section 2.2) asks authors to avoid: feedparser reads them as Windows-1252 letters.
+_FORBIDDEN = re.compile("[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 # One pass does both jobs: forbidden characters go, markup characters are escaped.
 # (Each class lists what passes untouched: the allowed characters minus & < > and, in
 # attributes, " and the whitespace that attribute normalisation would change.)
-_UPPER_RANGES = "\ue000-\ufffd\U00010000-\U0010ffff"
-_TEXT_NEEDS_WORK = re.compile(f"[^\t\n\x20-\x25\x27-\x3b\x3d\x3f-\ud7ff{_UPPER_RANGES}]")
-_ATTR_NEEDS_WORK = re.compile(f"[^\x20\x21\x23-\x25\x27-\x3b\x3d\x3f-\ud7ff{_UPPER_RANGES}]")
+_UPPER_RANGES = "\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff"
+_TEXT_NEEDS_WORK = re.compile(f"[^\t\n\x20-\x25\x27-\x3b\x3d\x3f-\x7e{_UPPER_RANGES}]")
+_ATTR_NEEDS_WORK = re.compile(f"[^\x20\x21\x23-\x25\x27-\x3b\x3d\x3f-\x7e{_UPPER_RANGES}]")
 _ESCAPES = {
     "&": "&amp;",
     "<": "&lt;",

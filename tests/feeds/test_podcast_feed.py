@@ -242,7 +242,7 @@ def test_text_that_xml_forbids_is_removed(client, factory):
     feed = get_feed(client, show)
     assert feed.pp["title"] == "Badshow"
     assert feed.pp["itunes_author"] == "Author"
-    assert feed.pp["episodes"][0]["title"] == "Episode \x7f\U0001f600"
+    assert feed.pp["episodes"][0]["title"] == "Episode \U0001f600"
     assert feed.pp["episodes"][0]["description_html"] == "<p>x</p>"
 
 
