@@ -18,7 +18,7 @@ import urllib.request
 from collections.abc import Iterable
 
 from flask import Flask, current_app, has_app_context
-from sqlalchemy import event, select
+from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
 from publisher import urls
@@ -60,18 +60,25 @@ def ping_in_background(hub: str, feed_urls: list[str]) -> threading.Thread:
     return thread
 
 
+def _released_or_changing(obj: Episode | Article, session: Session) -> bool:
+    """A draft that stays a draft changes no public document: no ping for it."""
+    if obj.status != "draft":
+        return True
+    return obj in session.dirty and inspect(obj).attrs.status.history.has_changes()
+
+
 def _feeds_touched(session: Session) -> set[str]:
-    """Feed URLs whose content this flush may change (public or just unpublished)."""
+    """Feed URLs whose content this flush may change (public, or just unpublished)."""
     feeds: set[str] = set()
     show_ids: set[int] = set()
     for obj in [*session.new, *session.dirty, *session.deleted]:
         if isinstance(obj, Episode):
-            if obj.show_id is not None:
+            if obj.show_id is not None and _released_or_changing(obj, session):
                 show_ids.add(obj.show_id)
         elif isinstance(obj, Show):
-            if obj.status == "published" or obj in session.dirty or obj in session.deleted:
+            if obj.status == "published" or obj not in session.new:
                 feeds.add(urls.feed_url(obj))
-        elif isinstance(obj, Article):
+        elif isinstance(obj, Article) and _released_or_changing(obj, session):
             feeds.add(urls.absolute("/feed.xml"))
     if show_ids:
         with session.no_autoflush:
