@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import os
 from datetime import timedelta
 
 import pytest
@@ -12,6 +13,8 @@ from publisher.feeds import views
 from publisher.models import Episode, Show, utcnow
 from tests.feeds.apple_checklist import apple_problems
 from tests.feeds.conftest import NS, bulk_episodes, get_feed, store
+
+ON_POSTGRES = bool(os.environ.get("PUBLISHER_TEST_DATABASE_URL"))
 
 
 def _episodes_by_guid(app, show):
@@ -237,7 +240,8 @@ def test_an_episode_with_a_real_audio_file(app, client, factory, audio):
 
 
 def test_text_that_xml_forbids_is_removed(client, factory):
-    show = factory.show(title="Bad\x00\x0b\x1fshow\ufffe", author="A\x08uthor")
+    nul = "" if ON_POSTGRES else "\x00"  # PostgreSQL text cannot hold NUL at all
+    show = factory.show(title=f"Bad{nul}\x0b\x1fshow\ufffe", author="A\x08uthor")
     factory.episode(show=show, title="Ep\x01isode \x7f\U0001f600", description="<p>x\x0c</p>")
     feed = get_feed(client, show)
     assert feed.pp["title"] == "Badshow"
