@@ -30,7 +30,7 @@ from bench.common import best_of, table, verdict
 EPISODES = 2000
 SHOW_SLUG = "big-show"
 WRK_SECONDS = int(os.environ.get("BENCH_WRK_SECONDS", "4"))
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 _memory_body: list[bytes] = []
 
 
