@@ -407,6 +407,7 @@ class S3Storage(Storage):
             ("S3_MAX_ATTEMPTS", "max_attempts"),
             ("S3_CONNECT_TIMEOUT", "connect_timeout"),
             ("S3_READ_TIMEOUT", "read_timeout"),
+            ("S3_MULTIPART_THRESHOLD_MB", "multipart_threshold"),
             ("S3_MULTIPART_CHUNK_MB", "multipart_chunksize"),
             ("S3_MAX_CONCURRENCY", "max_concurrency"),
         ):
