@@ -11,6 +11,7 @@ import logging
 import os
 import shutil
 import tempfile
+import threading
 import uuid
 from abc import ABC, abstractmethod
 from collections import OrderedDict
@@ -276,6 +277,20 @@ class _BoundedReader:
         self.close()
 
 
+_BOTO_LOCK = threading.Lock()
+_BOTO_SESSIONS: dict[int, boto3.session.Session] = {}
+
+
+def _boto_session() -> boto3.session.Session:
+    """One boto3 session per process (credentials are read from the environment when it
+    is first used, like boto3's default session)."""
+    pid = os.getpid()  # never share across fork: each worker process gets its own
+    if pid not in _BOTO_SESSIONS:
+        _BOTO_SESSIONS.clear()
+        _BOTO_SESSIONS[pid] = boto3.session.Session()
+    return _BOTO_SESSIONS[pid]
+
+
 class RangedReader(io.RawIOBase):
     """A seekable, read-only file object over a remote object of known size: every read
     is served from a small cache of fetched ranges or by one ranged fetch of at least
@@ -387,9 +402,11 @@ class S3Storage(Storage):
             request_checksum_calculation="when_required",
             response_checksum_validation="when_required",
         )
-        self.client = boto3.session.Session().client(
-            "s3", endpoint_url=self.endpoint_url, region_name=region or None, config=config
-        )
+        with _BOTO_LOCK:  # building clients is not thread-safe; the shared session
+            # keeps the parsed service model, so a new client costs milliseconds.
+            self.client = _boto_session().client(
+                "s3", endpoint_url=self.endpoint_url, region_name=region or None, config=config
+            )
         self.transfer_config = TransferConfig(
             multipart_threshold=multipart_threshold,
             multipart_chunksize=multipart_chunksize,
