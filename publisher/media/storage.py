@@ -313,6 +313,10 @@ class RangedReader(io.RawIOBase):
         self.bytes_fetched = 0
         self.fetches = 0
 
+    @property
+    def size(self) -> int:
+        return self._size
+
     def readable(self) -> bool:
         return True
 
@@ -597,13 +601,21 @@ class S3Storage(Storage):
 
     # -- multipart uploads straight from clients (media/direct.py) ---------------------
 
-    def create_multipart_upload(self, key: str, content_type: str) -> str:
+    def create_multipart_upload(
+        self, key: str, content_type: str, metadata: dict[str, str] | None = None
+    ) -> str:
         validate_key(key)
         with self._errors("start an upload to", key):
             response = self.client.create_multipart_upload(
-                Bucket=self.bucket, Key=key, ContentType=content_type
+                Bucket=self.bucket, Key=key, ContentType=content_type, Metadata=metadata or {}
             )
         return response["UploadId"]
+
+    def stat_metadata(self, key: str) -> dict[str, str]:
+        """The user metadata (x-amz-meta-*) of an object."""
+        validate_key(key)
+        with self._errors("read", key):
+            return dict(self.client.head_object(Bucket=self.bucket, Key=key).get("Metadata", {}))
 
     def presigned_upload_part(
         self, key: str, upload_id: str, part_number: int, expires: int | None = None
