@@ -239,6 +239,34 @@ def test_an_episode_with_a_real_audio_file(app, client, factory, audio):
     assert item["total_time"] == 3
 
 
+@pytest.mark.parametrize(
+    ("kind", "mime", "ext"), [("mp3", "audio/mpeg", "mp3"), ("m4a", "audio/x-m4a", "m4a")]
+)
+def test_ingested_episodes_are_described_exactly(app, client, factory, audio, kind, mime, ext):
+    """Episodes made the real way (ingest: probe, store): the feed states the stored file."""
+    path = audio(kind, seconds=4)
+    show = factory.show()
+    episode = factory.ingested_episode(
+        path,
+        show=show,
+        title="Real",
+        status="published",
+        publish_at=utcnow() - timedelta(minutes=1),
+    )
+    (item,) = get_feed(client, show).pp["episodes"]
+    (enclosure,) = item["enclosures"]
+    assert enclosure == {
+        "url": f"http://publisher.test/media/{episode.guid}.{ext}",
+        "file_size": path.stat().st_size,
+        "mime_type": mime,
+    }
+    assert enclosure["file_size"] == episode.size_bytes
+    assert item["total_time"] == round(episode.duration_seconds) == 4
+    assert apple_problems(get_feed(client, show).response.data) == [
+        "channel <itunes:image href> (artwork) is missing"
+    ]
+
+
 def test_text_that_xml_forbids_is_removed(client, factory):
     nul = "" if ON_POSTGRES else "\x00"  # PostgreSQL text cannot hold NUL at all
     show = factory.show(title=f"Bad{nul}\x0b\x1fshow\ufffe", author="A\x08uthor")
