@@ -75,9 +75,9 @@ def _feeds_touched(session: Session) -> set[str]:
         if isinstance(obj, Episode):
             if obj.show_id is not None and _released_or_changing(obj, session):
                 show_ids.add(obj.show_id)
-        elif isinstance(obj, Show):
-            if obj.status == "published" or obj not in session.new:
-                feeds.add(urls.feed_url(obj))
+        elif isinstance(obj, Show) and obj not in session.new:
+            # (A feed that did not exist has no subscribers to notify.)
+            feeds.add(urls.feed_url(obj))
         elif isinstance(obj, Article) and _released_or_changing(obj, session):
             feeds.add(urls.absolute("/feed.xml"))
     if show_ids:

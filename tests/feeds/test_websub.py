@@ -10,7 +10,7 @@ from urllib.parse import parse_qs
 import pytest
 
 from publisher.extensions import db
-from publisher.models import Episode
+from publisher.models import Episode, Show
 from tests.feeds.conftest import NS, get_feed
 
 
@@ -44,6 +44,11 @@ class Hub:
         assert all(p["hub.mode"] == ["publish"] for p in self.pings)
         return sorted(p["hub.url"][0] for p in self.pings)
 
+    def settle(self, expected: int) -> None:
+        """Wait for the pings already on their way, then forget them."""
+        self.urls_pinged(expected)
+        self.pings.clear()
+
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
@@ -65,15 +70,13 @@ def app_config(hub):
 def test_feeds_name_the_hub(client, factory, hub):
     show = factory.show()
     factory.episode(show=show)
-    hub.pings.clear()
     links = get_feed(client, show).root.findall("channel/atom:link[@rel='hub']", NS)
     assert [link.get("href") for link in links] == [hub.url]
     assert f'<link rel="hub" href="{hub.url}"/>'.encode() in client.get("/feed.xml").data
 
 
 def test_publishing_an_episode_pings_the_hub(app, factory, hub):
-    show = factory.show()
-    hub.pings.clear()
+    show = factory.show()  # a new feed has no subscribers: no ping
     factory.episode(show=show)
     assert hub.urls_pinged(1) == [f"http://publisher.test/shows/{show.slug}/feed.xml"]
 
@@ -99,6 +102,14 @@ def test_a_draft_pings_nothing_until_it_is_published(app, factory, hub):
     assert hub.urls_pinged(1) == [f"http://publisher.test/shows/{show.slug}/feed.xml"]
 
 
+def test_editing_a_show_pings_its_feed(app, factory, hub):
+    show = factory.show()
+    with app.app_context():
+        db.session.get(Show, show.id).title = "New name"
+        db.session.commit()
+    assert hub.urls_pinged(1) == [f"http://publisher.test/shows/{show.slug}/feed.xml"]
+
+
 def test_publishing_an_article_pings_the_articles_feed(factory, hub):
     factory.article()
     assert hub.urls_pinged(1) == ["http://publisher.test/feed.xml"]
@@ -109,7 +120,7 @@ def test_the_cron_command_pings_feeds_changed_since_their_last_rendering(
 ):
     show = factory.show()
     factory.episode(show=show)
-    hub.pings.clear()
+    hub.settle(1)
     result = runner.invoke(args=["feeds", "websub-ping"])
     assert result.exit_code == 0, result.output
     assert "Pinged 1 feed(s)." in result.output  # never rendered yet
