@@ -40,6 +40,17 @@ from mutagen.oggvorbis import OggVorbis
 from mutagen.wave import WAVE
 
 from publisher.errors import ValidationError
+from publisher.media.mpeg import (
+    audio_bounds,
+    duration_without_header,
+    find_frame_run,
+    find_other_layer,
+    frame_at,
+    id3_total_size,
+    id3v2_end,
+    parse_vbr_header,
+    read_at,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +58,6 @@ ACCEPTED = "MP3, M4A (AAC), Ogg Vorbis, Opus, FLAC or WAV"
 # Tags (ID3 block, MP4 metadata, FLAC metadata blocks) larger than this are refused:
 # they are almost always a huge embedded picture, and we would have to read all of it.
 MAX_TAG_BYTES = 16 * 1024 * 1024
-SCAN_CHUNK = 1024 * 1024
 TAG_KEYS = ("title", "artist", "album", "comment", "year", "track", "genre")
 
 
@@ -89,7 +99,7 @@ def probe(fileobj: BinaryIO, filename_hint: str | None = None) -> AudioInfo:
     size = _size_of(fileobj)
     if size == 0:
         raise ProbeError("The file is empty (0 bytes). Please choose the audio file again.")
-    head = _read_at(fileobj, 0, 64)
+    head = read_at(fileobj, 0, 64)
     kind = _sniff(fileobj, head, size, filename_hint)
     reader = {
         "mp3": _probe_mp3,
@@ -143,11 +153,6 @@ def _size_of(fileobj: BinaryIO) -> int:
     return size
 
 
-def _read_at(fileobj: BinaryIO, offset: int, length: int) -> bytes:
-    fileobj.seek(offset)
-    return fileobj.read(length)
-
-
 def _mb(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
@@ -190,7 +195,7 @@ _NOT_AUDIO = [
 def _sniff(fileobj: BinaryIO, head: bytes, size: int, filename_hint: str | None) -> str:
     """The kind of audio in the file, or ProbeError saying what it is instead."""
     if head.startswith(b"ID3"):
-        tag_size = _id3_total_size(head)
+        tag_size = id3_total_size(head)
         if tag_size > MAX_TAG_BYTES:
             raise ProbeError(
                 f"The tags at the start of this file take {_mb(tag_size)} (usually an "
@@ -198,7 +203,7 @@ def _sniff(fileobj: BinaryIO, head: bytes, size: int, filename_hint: str | None)
                 "or shrink the embedded picture and upload again.",
                 details={"detected": "id3", "tag_bytes": tag_size},
             )
-        after = _read_at(fileobj, tag_size, 4)
+        after = read_at(fileobj, tag_size, 4)
         if after == b"fLaC":
             return "flac"
         if len(after) < 4 and tag_size >= size:
@@ -250,7 +255,7 @@ def _not_audio(what: str, filename_hint: str | None) -> ProbeError:
 
 
 def _looks_like_text(fileobj: BinaryIO) -> bool:
-    sample = _read_at(fileobj, 0, 4096)
+    sample = read_at(fileobj, 0, 4096)
     if b"\x00" in sample:
         return False
     try:
@@ -290,11 +295,11 @@ def _sniff_ogg(head: bytes) -> str:
 
 def _sniff_mpeg(fileobj: BinaryIO, start: int, size: int, filename_hint: str | None) -> str:
     """MP3 if a run of valid MPEG layer III frames starts near ``start``."""
-    window = _read_at(fileobj, start, 64 * 1024)
-    found = _find_frame_run(window, 0, run=4)
+    window = read_at(fileobj, start, 64 * 1024)
+    found = find_frame_run(window, 0, run=4)
     if found is not None:
         return "mp3"
-    other_layer = _find_other_layer(window)
+    other_layer = find_other_layer(window)
     if other_layer:
         raise ProbeError(
             f"This is MPEG audio layer {other_layer} (MP{other_layer}), not MP3. Please "
@@ -319,98 +324,6 @@ def _sniff_mpeg(fileobj: BinaryIO, start: int, size: int, filename_hint: str | N
 
 # -- MPEG audio (MP3) ------------------------------------------------------------------------
 
-_MPEG_VERSIONS = {0: 2.5, 2: 2, 3: 1}
-_L3_BITRATES = {
-    1: [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320],
-    2: [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160],
-}
-_SAMPLE_RATES = {1: (44100, 48000, 32000), 2: (22050, 24000, 16000), 2.5: (11025, 12000, 8000)}
-
-
-def _build_layer3_table() -> list[tuple[int, int, int, int] | None]:
-    """For bits 20..9 of a frame header: (frame length, samples, sample rate, bitrate)."""
-    table: list[tuple[int, int, int, int] | None] = [None] * 4096
-    for key in range(4096):
-        version = _MPEG_VERSIONS.get((key >> 10) & 3)
-        layer_bits = (key >> 8) & 3
-        bitrate_index = (key >> 3) & 0xF
-        rate_index = (key >> 1) & 3
-        padding = key & 1
-        if version is None or layer_bits != 1 or bitrate_index in (0, 15) or rate_index == 3:
-            continue
-        bitrate = _L3_BITRATES[1 if version == 1 else 2][bitrate_index] * 1000
-        sample_rate = _SAMPLE_RATES[version][rate_index]
-        samples = 1152 if version == 1 else 576
-        length = (samples // 8 * bitrate) // sample_rate + padding
-        table[key] = (length, samples, sample_rate, bitrate)
-    return table
-
-
-_LAYER3 = _build_layer3_table()
-
-
-def _frame_at(data: bytes, pos: int) -> tuple[int, int, int, int] | None:
-    if pos + 4 > len(data) or data[pos] != 0xFF or data[pos + 1] & 0xE0 != 0xE0:
-        return None
-    header = int.from_bytes(data[pos : pos + 4], "big")
-    return _LAYER3[(header >> 9) & 0xFFF]
-
-
-def _find_frame_run(data: bytes, start: int, run: int = 4) -> tuple[int, list[int]] | None:
-    """The first offset from ``start`` where ``run`` consecutive layer III frames with the
-    same sample rate follow each other, with their bitrates; None if there is none."""
-    pos = data.find(b"\xff", start)
-    while 0 <= pos < len(data) - 4:
-        first = _frame_at(data, pos)
-        if first is not None:
-            bitrates, cursor, frame = [], pos, first
-            while frame is not None and frame[2] == first[2] and len(bitrates) < run:
-                bitrates.append(frame[3])
-                cursor += frame[0]
-                frame = _frame_at(data, cursor)
-            # A run reaching the end of the data counts: short files have few frames.
-            if len(bitrates) >= run or (bitrates and cursor >= len(data) and len(bitrates) > 1):
-                return pos, bitrates
-        pos = data.find(b"\xff", pos + 1)
-    return None
-
-
-def _find_other_layer(data: bytes) -> int | None:
-    """1 or 2 if the data looks like MPEG layer I/II frames (valid syncs in a row)."""
-    pos = data.find(b"\xff")
-    hits: dict[int, int] = {}
-    while 0 <= pos < len(data) - 4 and pos < 8192:
-        b1, b2 = data[pos + 1], data[pos + 2]
-        if b1 & 0xE0 == 0xE0 and (b1 >> 3) & 3 != 1 and (b2 >> 4) not in (0, 15):
-            layer = {3: 1, 2: 2}.get((b1 >> 1) & 3)
-            if layer:
-                hits[layer] = hits.get(layer, 0) + 1
-        pos = data.find(b"\xff", pos + 1)
-    for layer, count in hits.items():
-        if count >= 8:
-            return layer
-    return None
-
-
-def _syncsafe(data: bytes) -> int:
-    return (data[0] << 21) | (data[1] << 14) | (data[2] << 7) | data[3]
-
-
-def _id3_total_size(head: bytes) -> int:
-    """Bytes taken by the ID3v2 tag at the start of ``head`` (header, body and footer)."""
-    if len(head) < 10 or not head.startswith(b"ID3"):
-        return 0
-    footer = 10 if head[5] & 0x10 else 0
-    return 10 + _syncsafe(head[6:10]) + footer
-
-
-def _id3v2_end(fileobj: BinaryIO) -> int:
-    """Where the stacked ID3v2 tags at the start end (0 without any)."""
-    start = 0
-    while tag := _id3_total_size(_read_at(fileobj, start, 10)):
-        start += tag
-    return start
-
 
 def _load_id3(fileobj: BinaryIO, has_v2: bool) -> ID3 | None:
     """The ID3 tags: the ID3v2 tag when there is one (then the legacy ID3v1 at the end is
@@ -422,83 +335,21 @@ def _load_id3(fileobj: BinaryIO, has_v2: bool) -> ID3 | None:
         return None
 
 
-def _audio_bounds(fileobj: BinaryIO, size: int) -> tuple[int, int]:
-    """Where the MPEG frames start (after any stacked ID3v2 tags) and end (before an
-    ID3v1 or APEv2 tag at the end of the file)."""
-    start = _id3v2_end(fileobj)
-    end = size
-    if size >= 128 and _read_at(fileobj, size - 128, 3) == b"TAG":
-        end -= 128
-    if end >= 32:
-        footer = _read_at(fileobj, end - 32, 32)
-        if footer.startswith(b"APETAGEX"):
-            tag_size = struct.unpack("<I", footer[12:16])[0]
-            has_header = footer[23] & 0x80
-            end -= tag_size + (32 if has_header else 0)
-    return start, max(start, end)
-
-
-@dataclass
-class _VbrHeader:
-    frames: int | None
-    bytes: int | None
-    delay: int = 0
-    padding: int = 0
-
-
-def _parse_vbr_header(frame: bytes) -> _VbrHeader | None:
-    """The Xing/Info (with LAME-style delay/padding) or VBRI header in the first frame."""
-    version = _MPEG_VERSIONS.get((frame[1] >> 3) & 3)
-    mono = (frame[3] >> 6) & 3 == 3
-    side_info = (17 if mono else 32) if version == 1 else (9 if mono else 17)
-    offset = 4 + side_info
-    tag = frame[offset : offset + 4]
-    if tag in (b"Xing", b"Info"):
-        flags = struct.unpack(">I", frame[offset + 4 : offset + 8])[0]
-        cursor = offset + 8
-        frames = total = None
-        if flags & 1:
-            frames = struct.unpack(">I", frame[cursor : cursor + 4])[0]
-            cursor += 4
-        if flags & 2:
-            total = struct.unpack(">I", frame[cursor : cursor + 4])[0]
-            cursor += 4
-        if flags & 4:
-            cursor += 100
-        if flags & 8:
-            cursor += 4
-        header = _VbrHeader(frames, total)
-        # LAME extension (also written by ffmpeg as "Lavc…", which mutagen ignores):
-        # 9-byte encoder name, then at +21 twelve bits of delay and twelve of padding.
-        encoder = frame[cursor : cursor + 9]
-        if len(frame) >= cursor + 24 and encoder[:4] in (b"LAME", b"Lavc", b"Lavf", b"L3.9"):
-            raw = frame[cursor + 21 : cursor + 24]
-            delay = (raw[0] << 4) | (raw[1] >> 4)
-            padding = ((raw[1] & 0x0F) << 8) | raw[2]
-            if delay <= 3000 and padding <= 4000:
-                header.delay, header.padding = delay, padding
-        return header
-    if frame[36:40] == b"VBRI":
-        total, frames = struct.unpack(">II", frame[46:54])
-        return _VbrHeader(frames, total)
-    return None
-
-
 def _probe_mp3(fileobj: BinaryIO, size: int) -> AudioInfo:
-    audio_start = _id3v2_end(fileobj)
-    window = _read_at(fileobj, audio_start, 64 * 1024)
-    found = _find_frame_run(window, 0, run=4)
+    audio_start = id3v2_end(fileobj)
+    window = read_at(fileobj, audio_start, 64 * 1024)
+    found = find_frame_run(window, 0, run=4)
     if found is None:
         raise ProbeError(
             "This MP3 file has no readable audio frames. It may be damaged; export it again.",
             details={"detected": "mp3"},
         )
     first_offset = audio_start + found[0]
-    first = _frame_at(window, found[0])
+    first = frame_at(window, found[0])
     assert first is not None
     frame_length, samples_per_frame, sample_rate, _bitrate = first
     channels = 1 if (window[found[0] + 3] >> 6) & 3 == 3 else 2
-    vbr = _parse_vbr_header(window[found[0] : found[0] + frame_length + 64])
+    vbr = parse_vbr_header(window[found[0] : found[0] + frame_length + 64])
 
     if vbr is not None and vbr.frames:
         # The header has it all: no need to read the end of the file (over S3 that
@@ -517,8 +368,8 @@ def _probe_mp3(fileobj: BinaryIO, size: int) -> AudioInfo:
         payload = (announced or audio_bytes) - frame_length  # the header frame is silent
         bitrate = round(payload * 8 / duration) if duration > 0 else None
     else:
-        _start, audio_end = _audio_bounds(fileobj, size)
-        duration, bitrate = _mp3_duration_without_header(fileobj, first_offset, audio_end)
+        _start, audio_end = audio_bounds(fileobj, size)
+        duration, bitrate = duration_without_header(fileobj, first_offset, audio_end)
 
     tags, cover, cover_mime, chapters = _from_id3(_load_id3(fileobj, has_v2=audio_start > 0))
     return AudioInfo(
@@ -536,77 +387,6 @@ def _probe_mp3(fileobj: BinaryIO, size: int) -> AudioInfo:
         chapters=chapters,
         audio_offset_bytes=first_offset,
     )
-
-
-def _mp3_duration_without_header(
-    fileobj: BinaryIO, first_offset: int, audio_end: int
-) -> tuple[float, int | None]:
-    """Duration and bitrate of an MP3 with no Xing/VBRI header.
-
-    A constant bitrate makes size / bitrate exact (that is mutagen's estimate). We check it
-    by sampling frame headers at several places; if any bitrate differs the file is VBR and
-    the estimate can be off by half, so we count every frame, streaming the file once.
-    """
-    audio_bytes = audio_end - first_offset
-    seen: set[int] = set()
-    for fraction in (0.0, 0.1, 0.25, 0.4, 0.5, 0.6, 0.75, 0.9, 1.0):
-        position = first_offset + int(audio_bytes * fraction)
-        position = max(first_offset, min(position, audio_end - 16 * 1024))
-        data = _read_at(fileobj, position, min(16 * 1024, audio_end - position))
-        found = _find_frame_run(data, 0, run=16)
-        if found:
-            seen.update(found[1])
-        if len(seen) > 1:
-            break
-    if len(seen) == 1:
-        bitrate = seen.pop()
-        return audio_bytes * 8 / bitrate, bitrate
-    samples, sample_rate, frame_bytes = _count_frames(fileobj, first_offset, audio_end)
-    duration = samples / sample_rate if sample_rate else 0.0
-    return duration, round(frame_bytes * 8 / duration) if duration else None
-
-
-def _count_frames(fileobj: BinaryIO, start: int, end: int) -> tuple[int, int, int]:
-    """Stream the audio once and add up every frame: (samples, sample rate, frame bytes).
-
-    Reads in SCAN_CHUNK pieces, so memory stays constant whatever the file size. Junk
-    between frames is skipped by resyncing on the next run of two valid frames.
-    """
-    table = _LAYER3
-    samples = frame_bytes = 0
-    sample_rate = 0
-    fileobj.seek(start)
-    buffer = b""
-    offset = start  # file offset of buffer[0]
-    pos = 0
-    remaining = end - start
-    while True:
-        if len(buffer) - pos < 8 * 1024 and remaining > 0:
-            chunk = fileobj.read(min(SCAN_CHUNK, remaining))
-            if not chunk:
-                remaining = 0
-            remaining -= len(chunk)
-            offset += pos
-            buffer = buffer[pos:] + chunk
-            pos = 0
-        if pos + 4 > len(buffer):
-            break
-        if buffer[pos] == 0xFF and buffer[pos + 1] & 0xE0 == 0xE0:
-            frame = table[(int.from_bytes(buffer[pos : pos + 4], "big") >> 9) & 0xFFF]
-            if frame is not None and (not sample_rate or frame[2] == sample_rate):
-                length = frame[0]
-                if pos + length > len(buffer) and remaining <= 0:
-                    break  # a last frame cut short is not audio a player can decode
-                sample_rate = frame[2]
-                samples += frame[1]
-                frame_bytes += length
-                pos += length
-                continue
-        next_sync = buffer.find(b"\xff", pos + 1)
-        pos = len(buffer) - 3 if next_sync < 0 else next_sync
-        if next_sync < 0 and remaining <= 0:
-            break
-    return samples, sample_rate, frame_bytes
 
 
 # -- ID3 tags --------------------------------------------------------------------------------
@@ -753,7 +533,7 @@ def _check_mp4_boxes(fileobj: BinaryIO, size: int) -> None:
     """Walk the top-level boxes: one that runs past the end means a truncated file."""
     offset = 0
     while offset + 8 <= size:
-        header = _read_at(fileobj, offset, 16)
+        header = read_at(fileobj, offset, 16)
         length, name = struct.unpack(">I4s", header[:8])
         if length == 1 and len(header) >= 16:
             length = struct.unpack(">Q", header[8:16])[0]
@@ -776,7 +556,7 @@ def _check_mp4_boxes(fileobj: BinaryIO, size: int) -> None:
 
 def _atom_payload(fileobj: BinaryIO, atom: Any, limit: int = 1024 * 1024) -> bytes:
     """The bytes of a (small) box after its 8-byte header."""
-    return _read_at(fileobj, atom.offset + 8, min(atom.length - 8, limit))
+    return read_at(fileobj, atom.offset + 8, min(atom.length - 8, limit))
 
 
 def _child_payload(container: bytes, name: bytes) -> bytes:
@@ -1042,7 +822,7 @@ def _check_flac_blocks(fileobj: BinaryIO, start: int, size: int) -> None:
     """Walk the metadata block headers before mutagen reads them whole."""
     offset, total = start + 4, 0
     while offset + 4 <= size:
-        header = _read_at(fileobj, offset, 4)
+        header = read_at(fileobj, offset, 4)
         last, length = header[0] & 0x80, int.from_bytes(header[1:4], "big")
         total += length
         if total > MAX_TAG_BYTES:
@@ -1058,8 +838,8 @@ def _check_flac_blocks(fileobj: BinaryIO, start: int, size: int) -> None:
 
 def _probe_flac(fileobj: BinaryIO, size: int) -> AudioInfo:
     start = 0
-    if _read_at(fileobj, 0, 3) == b"ID3":
-        start = _id3_total_size(_read_at(fileobj, 0, 10))
+    if read_at(fileobj, 0, 3) == b"ID3":
+        start = id3_total_size(read_at(fileobj, 0, 10))
     _check_flac_blocks(fileobj, start, size)
     fileobj.seek(0)
     flac = FLAC(fileobj)
@@ -1089,9 +869,9 @@ def _probe_wav(fileobj: BinaryIO, size: int) -> AudioInfo:
     fmt: bytes | None = None
     data_size: int | None = None
     while offset + 8 <= size:
-        name, length = struct.unpack("<4sI", _read_at(fileobj, offset, 8))
+        name, length = struct.unpack("<4sI", read_at(fileobj, offset, 8))
         if name == b"fmt ":
-            fmt = _read_at(fileobj, offset + 8, min(length, 64))
+            fmt = read_at(fileobj, offset + 8, min(length, 64))
         elif name == b"data":
             available = size - offset - 8
             if length in (0, 0xFFFFFFFF):  # streaming writers leave the size unset

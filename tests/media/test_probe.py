@@ -47,7 +47,7 @@ def test_each_format_is_identified_with_its_true_duration(audio, kind, channels)
 
 
 def test_mp3_offset_is_the_id3_tag_size(audio):
-    path = audio("mp3", seconds=2, title="Tagged")
+    path = audio("mp3", seconds=2.5, title="Tagged")
     data = path.read_bytes()
     assert data.startswith(b"ID3")
     size = 10 + ((data[6] << 21) | (data[7] << 14) | (data[8] << 7) | data[9])
