@@ -221,16 +221,18 @@ def update_article(article: Article, fields: dict[str, Any], now: datetime) -> N
     fields = publication_fields(fields, article.status, article.publish_at, now)
     if "slug" in fields and _article_slug_taken(fields["slug"], except_id=article.id):
         raise Conflict(f"The slug '{fields['slug']}' is already used by another article.")
-    for name, value in fields.items():
-        if name == "body":
-            article.body_markdown = value
-            article.body_html = render_markdown(value)
-        elif name == "tags":
-            article.tags = tags_named(value)
-        elif name == "episodes":
-            article.set_episodes(episodes_by_id(value))
-        else:
-            setattr(article, name, value)
+    # The new row is incomplete until every field is set: no autoflush in between.
+    with db.session.no_autoflush:
+        for name, value in fields.items():
+            if name == "body":
+                article.body_markdown = value
+                article.body_html = render_markdown(value)
+            elif name == "tags":
+                article.tags = tags_named(value)
+            elif name == "episodes":
+                article.set_episodes(episodes_by_id(value))
+            else:
+                setattr(article, name, value)
     db.session.flush()
 
 

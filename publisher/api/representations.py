@@ -91,8 +91,8 @@ def paginate(statement: Select, page: int, per_page: int) -> tuple[list[Any], di
     pages = max(1, -(-(total or 0) // per_page))
 
     def link(number: int) -> str:
-        args = {**request.view_args, **request.args.to_dict(), "page": number}
-        args["per_page"] = per_page
+        others = {k: v for k, v in request.args.items() if k not in ("page", "per_page")}
+        args = {"page": number, "per_page": per_page, **others, **(request.view_args or {})}
         return url_for(request.endpoint, _external=True, **args)
 
     links = PageLinks(

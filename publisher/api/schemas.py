@@ -83,7 +83,7 @@ Email = Annotated[
 ]
 Timestamp = Annotated[
     AwareDatetime,
-    PlainSerializer(lambda value: value.isoformat(), return_type=str),
+    PlainSerializer(lambda value: value.isoformat(), return_type=str, when_used="json"),
     WithJsonSchema({"type": "string", "format": "date-time"}),
     Field(description="ISO 8601 with a UTC offset, e.g. `2025-05-01T09:00:00+02:00`."),
 ]

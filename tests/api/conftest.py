@@ -1,0 +1,67 @@
+"""API fixtures: tokens for each kind of caller and a client that sends them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+
+class ApiClient:
+    """The test client with an optional bearer token on every request."""
+
+    def __init__(self, client, token: str | None = None) -> None:
+        self.client = client
+        self.token = token
+
+    def headers(self, extra: dict[str, str] | None = None) -> dict[str, str]:
+        headers = dict(extra or {})
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        return headers
+
+    def open(self, method: str, path: str, **kwargs: Any):
+        kwargs["headers"] = self.headers(kwargs.get("headers"))
+        return self.client.open(path, method=method, **kwargs)
+
+    def get(self, path: str, **kwargs: Any):
+        return self.open("GET", path, **kwargs)
+
+    def post(self, path: str, **kwargs: Any):
+        return self.open("POST", path, **kwargs)
+
+    def patch(self, path: str, **kwargs: Any):
+        return self.open("PATCH", path, **kwargs)
+
+    def delete(self, path: str, **kwargs: Any):
+        return self.open("DELETE", path, **kwargs)
+
+
+@pytest.fixture
+def editor_token(factory) -> str:
+    return factory.token(factory.user(role="editor", name="Eddie Editor"))
+
+
+@pytest.fixture
+def admin_token(factory) -> str:
+    return factory.token(factory.user(role="admin", name="Ada Admin"))
+
+
+@pytest.fixture
+def anon(client) -> ApiClient:
+    return ApiClient(client)
+
+
+@pytest.fixture
+def editor(client, editor_token) -> ApiClient:
+    return ApiClient(client, editor_token)
+
+
+@pytest.fixture
+def admin(client, admin_token) -> ApiClient:
+    return ApiClient(client, admin_token)
+
+
+def error_fields(response) -> dict[str, str]:
+    """{field: message} from a 422 answer."""
+    return {d["field"]: d["message"] for d in response.get_json()["error"]["details"]}
