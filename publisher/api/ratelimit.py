@@ -41,7 +41,8 @@ def current_limit() -> str:
 
 
 def _error_message() -> str:
-    return f"Too many requests: the limit is {current_limit()}. Wait the seconds given in the Retry-After header."
+    limit = current_limit()
+    return f"Too many requests: the limit is {limit}. Wait the seconds in the Retry-After header."
 
 
 def init_rate_limits(app: Flask) -> None:
