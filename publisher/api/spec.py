@@ -430,7 +430,12 @@ def _multipart_schema(op: Operation, ref: Callable) -> dict[str, Any]:
         }
         if spec.required:
             schema.setdefault("required", []).append(spec.name)
-    # Form fields arrive as text: booleans as true/false, numbers as digits.
+    # A form field cannot be null: it is left out instead.
+    for name, prop in schema["properties"].items():
+        options = [o for o in prop.get("anyOf", []) if o.get("type") != "null"]
+        if len(options) == 1:
+            del prop["anyOf"]
+            prop.update(options[0])
     return schema
 
 
