@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from werkzeug.datastructures import FileStorage
@@ -19,7 +21,21 @@ from publisher.api.schemas import (
 )
 from publisher.api.spec import FileField, api_route, current_user_or_none
 from publisher.extensions import db
+from publisher.media.ingest import delete_episode as remove_episode
+from publisher.media.ingest import ingest_episode, replace_episode_audio
+from publisher.media.probe import ProbeError
 from publisher.models import DRAFT, utcnow
+
+
+@contextmanager
+def audio_field_errors() -> Iterator[None]:
+    """The probe's refusal, reported like any other invalid field (``audio``)."""
+    try:
+        yield
+    except ProbeError as exc:
+        exc.details = [{"field": "audio", "message": exc.message}]
+        raise
+
 
 AUDIO = FileField("audio", "The audio file (MP3, M4A/AAC, Ogg Vorbis, Opus, FLAC or WAV).")
 OPTIONAL_AUDIO = FileField("audio", "New audio for the episode (its guid stays).", required=False)
@@ -41,15 +57,14 @@ def list_episodes(slug: str, query: StatusQuery) -> EpisodePage:
            errors=[409, 503])  # fmt: skip
 def create_episode(slug: str, form: EpisodeCreateForm, files: dict[str, FileStorage]):
     """Upload an episode: the audio is probed and stored, the episode created."""
-    from publisher.media.ingest import ingest_episode
-
     now = utcnow()
     show = ops.get_show(slug, current_user_or_none())
     fields = episode_fields(form)
     ops.check_episode_slug(show, fields)
     fields = ops.publication_fields(fields, DRAFT, None, now)
     audio = files["audio"]
-    episode = ingest_episode(show, audio.stream, audio.filename or "", fields)
+    with audio_field_errors():
+        episode = ingest_episode(show, audio.stream, audio.filename or "", fields)
     db.session.commit()
     return episode_out(episode, now), 201
 
@@ -78,9 +93,8 @@ def update_episode(
     ops.check_episode_slug(episode.show, fields, except_id=episode.id)
     audio = (files or {}).get("audio")
     if audio is not None:
-        from publisher.media.ingest import replace_episode_audio
-
-        replace_episode_audio(episode, audio.stream, audio.filename or "")
+        with audio_field_errors():
+            replace_episode_audio(episode, audio.stream, audio.filename or "")
     ops.update_episode(episode, fields, now)
     db.session.commit()
     return episode_out(episode, now)
@@ -90,7 +104,5 @@ def update_episode(
            status=204, errors=[503])  # fmt: skip
 def delete_episode(episode_id: int) -> None:
     """Delete an episode and its media."""
-    from publisher.media.ingest import delete_episode as remove
-
-    remove(ops.get_episode(episode_id, current_user_or_none(), utcnow()))
+    remove_episode(ops.get_episode(episode_id, current_user_or_none(), utcnow()))
     db.session.commit()

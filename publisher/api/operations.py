@@ -20,6 +20,7 @@ from publisher.api.schemas import MAX_ID, SLUG_RE
 from publisher.content import render_markdown, sanitize_html, slugify, unique_slug
 from publisher.errors import Conflict, NotFound, ValidationError
 from publisher.extensions import db
+from publisher.media.ingest import delete_episode
 from publisher.models import DRAFT, PUBLISHED, SCHEDULED, Article, Episode, Show, Tag, User
 from publisher.models.show import podcast_guid_for
 from publisher.urls import feed_url
@@ -158,8 +159,6 @@ def update_show(show: Show, fields: dict[str, Any]) -> None:
 
 def delete_show(show: Show) -> None:
     """Delete a show with its episodes (their media goes after the commit)."""
-    from publisher.media.ingest import delete_episode
-
     for episode in list(show.episodes):
         delete_episode(episode)
     db.session.delete(show)

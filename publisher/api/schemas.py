@@ -129,7 +129,9 @@ class FieldError(Output):
 class ErrorBody(Output):
     code: str = Field(description="Machine-readable, e.g. `validation_error`, `not_found`.")
     message: str = Field(description="What went wrong, for a person.")
-    details: list[FieldError] | None = None
+    details: list[FieldError] | dict[str, Any] | None = Field(
+        None, description="For 422: one entry per invalid field. Other errors may add facts."
+    )
 
 
 class Error(Output):
@@ -267,7 +269,7 @@ class EpisodeFields(Input):
 
 
 class EpisodeCreateForm(EpisodeFields):
-    title: Title
+    """Defaults: the title from the file's title tag, else its name; status draft."""
 
 
 class EpisodeUpdate(EpisodeFields):

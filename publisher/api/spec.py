@@ -431,7 +431,7 @@ def _multipart_schema(op: Operation, ref: Callable) -> dict[str, Any]:
         if spec.required:
             schema.setdefault("required", []).append(spec.name)
     # A form field cannot be null: it is left out instead.
-    for name, prop in schema["properties"].items():
+    for prop in schema["properties"].values():
         options = [o for o in prop.get("anyOf", []) if o.get("type") != "null"]
         if len(options) == 1:
             del prop["anyOf"]
