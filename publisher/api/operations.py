@@ -161,6 +161,7 @@ def delete_show(show: Show) -> None:
     """Delete a show with its episodes (their media goes after the commit)."""
     for episode in list(show.episodes):
         delete_episode(episode)
+    db.session.expire(show, ["episodes"])  # they are gone: do not cascade to them again
     db.session.delete(show)
     db.session.flush()
 

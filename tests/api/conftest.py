@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from io import BytesIO
+from pathlib import Path
 from typing import Any
 
 import pytest
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 
 class ApiClient:
@@ -65,3 +69,17 @@ def admin(client, admin_token) -> ApiClient:
 def error_fields(response) -> dict[str, str]:
     """{field: message} from a 422 answer."""
     return {d["field"]: d["message"] for d in response.get_json()["error"]["details"]}
+
+
+def multipart(path: Path | None, **fields) -> dict:
+    """A multipart body built in memory (the test client would spool a big one to a
+    temporary file it never closes)."""
+    values: dict = {name: str(value) for name, value in fields.items()}
+    if path is not None:
+        values["audio"] = FileStorage(BytesIO(path.read_bytes()), filename=path.name)
+    boundary, body = encode_multipart(values)
+    return {"data": body, "content_type": f"multipart/form-data; boundary={boundary}"}
+
+
+def upload(api, show_slug: str, path: Path | None, **fields):
+    return api.post(f"/api/v1/shows/{show_slug}/episodes", **multipart(path, **fields))

@@ -2,35 +2,18 @@
 
 from __future__ import annotations
 
-from io import BytesIO
 from pathlib import Path
 
 import pytest
-from werkzeug.datastructures import FileStorage
-from werkzeug.test import encode_multipart
 
 from publisher.extensions import db
 from publisher.models import Episode
-from tests.api.conftest import error_fields
+from tests.api.conftest import error_fields, multipart, upload
 
 
 def stored_files(app) -> list[Path]:
     root = Path(app.config["MEDIA_ROOT"])
     return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
-
-
-def multipart(path: Path | None, **fields) -> dict:
-    """A multipart body built in memory (the test client would spool a big one to a
-    temporary file it never closes)."""
-    values: dict = {name: str(value) for name, value in fields.items()}
-    if path is not None:
-        values["audio"] = FileStorage(BytesIO(path.read_bytes()), filename=path.name)
-    boundary, body = encode_multipart(values)
-    return {"data": body, "content_type": f"multipart/form-data; boundary={boundary}"}
-
-
-def upload(api, show_slug: str, path: Path | None, **fields):
-    return api.post(f"/api/v1/shows/{show_slug}/episodes", **multipart(path, **fields))
 
 
 @pytest.mark.parametrize(
