@@ -14,7 +14,7 @@ import logging
 import os
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -117,27 +117,22 @@ def ingest_episode(show: Show, stream: BinaryIO, filename: str, fields: dict[str
     publish_at (aware datetime), season, number, episode_type, explicit, slug.
     The title defaults to the file's title tag, else a readable form of the file name.
     """
-    values = _checked_fields(fields)
-    if values.get("slug") and _slug_taken(show, values["slug"]):
-        raise Conflict(f"The slug '{values['slug']}' is already used by another episode.")
+    values = checked_fields(fields)
+    check_slug_free(show, values)
     with spool_upload(stream) as upload:
         with open(upload.path, "rb") as handle:
             info = probe(handle, filename)
-        episode = Episode(show_id=show.id, guid=new_guid())
-        episode.title = values.pop("title", None) or info.tags.get("title") or title_from(filename)
-        episode.title = episode.title[:300]
-        slug = values.pop("slug", None)
-        episode.slug = slug or unique_slug(episode.title, lambda s: _slug_taken(show, s))
-        for name, value in values.items():
-            setattr(episode, name, value)
+        episode = new_episode(show, values, info, filename)
         storage = get_storage()
-        written = _store_media(storage, episode, show.id, upload, info, filename, avoid=())
-        try:
-            db.session.add(episode)
-            db.session.flush()
-        except BaseException:
-            _remove_now(storage, written)
-            raise
+
+        def put_audio(key: str) -> None:
+            storage.save_file(
+                key, upload.path, content_type=info.mime_type, cache_control=MEDIA_CACHE_CONTROL
+            )
+
+        written = store_media(storage, episode, show.id, info, filename, put_audio)
+        episode.size_bytes, episode.sha256 = upload.size, upload.sha256
+        flush_or_remove(storage, written, episode)
     logger.info("Ingested %s as episode %s (%s)", episode.storage_key, episode.id, info)
     return episode
 
@@ -150,14 +145,17 @@ def replace_episode_audio(episode: Episode, stream: BinaryIO, filename: str) -> 
         with open(upload.path, "rb") as handle:
             info = probe(handle, filename)
         storage = get_storage()
-        written = _store_media(
-            storage, episode, episode.show_id, upload, info, filename, avoid=old_keys
+
+        def put_audio(key: str) -> None:
+            storage.save_file(
+                key, upload.path, content_type=info.mime_type, cache_control=MEDIA_CACHE_CONTROL
+            )
+
+        written = store_media(
+            storage, episode, episode.show_id, info, filename, put_audio, avoid=old_keys
         )
-        try:
-            db.session.flush()
-        except BaseException:
-            _remove_now(storage, written)
-            raise
+        episode.size_bytes, episode.sha256 = upload.size, upload.sha256
+        flush_or_remove(storage, written)
     current = {episode.storage_key, episode.artwork_key}
     for key in old_keys:
         if key and key not in current:
@@ -179,24 +177,37 @@ def delete_episode(episode: Episode) -> None:
 # -- helpers ---------------------------------------------------------------------------------
 
 
-def _store_media(
+def new_episode(show: Show, values: dict[str, Any], info: AudioInfo, filename: str) -> Episode:
+    """An unsaved episode row with its guid, title (the field, else the title tag, else
+    the file name), a slug unique in the show, and the checked fields."""
+    values = dict(values)
+    episode = Episode(show_id=show.id, guid=new_guid())
+    title = values.pop("title", None) or info.tags.get("title") or title_from(filename)
+    episode.title = title[:300]
+    slug = values.pop("slug", None)
+    episode.slug = slug or unique_slug(episode.title, lambda s: slug_taken(show, s))
+    for name, value in values.items():
+        setattr(episode, name, value)
+    return episode
+
+
+def store_media(
     storage: Storage,
     episode: Episode,
     show_id: int,
-    upload: Spooled,
     info: AudioInfo,
     filename: str,
+    put_audio: Callable[[str], None],
     avoid: list[str | None] | tuple = (),
 ) -> list[str]:
-    """Store the audio (and embedded cover art) under fresh keys and fill the media
-    columns. Returns the keys written, each registered for removal on rollback."""
+    """Store the audio (``put_audio(key)`` writes it) and the embedded cover art under
+    fresh keys, and fill the media columns. Returns the keys written, each registered
+    for removal on rollback; on failure removes them at once."""
     folder = f"shows/{show_id}/{episode.guid}"
     written: list[str] = []
     try:
         key = _fresh_key(folder, episode.slug, info.extension, avoid)
-        storage.save_file(
-            key, upload.path, content_type=info.mime_type, cache_control=MEDIA_CACHE_CONTROL
-        )
+        put_audio(key)
         written.append(key)
         delete_on_rollback(key, storage)
         if info.cover_art and info.cover_art_mime:
@@ -216,10 +227,19 @@ def _store_media(
         raise
     apply_audio_info(episode, info)
     episode.storage_key = key
-    episode.size_bytes = upload.size
-    episode.sha256 = upload.sha256
     episode.original_filename = original_name(filename)
     return written
+
+
+def flush_or_remove(storage: Storage, written: list[str], new_row: Episode | None = None) -> None:
+    """Flush; if the database refuses, remove what was just stored before re-raising."""
+    try:
+        if new_row is not None:
+            db.session.add(new_row)
+        db.session.flush()
+    except BaseException:
+        _remove_now(storage, written)
+        raise
 
 
 def apply_audio_info(episode: Episode, info: AudioInfo) -> None:
@@ -254,7 +274,7 @@ def _fresh_key(folder: str, stem: str, extension: str, avoid) -> str:
     return key
 
 
-def _slug_taken(show: Show, slug: str) -> bool:
+def slug_taken(show: Show, slug: str) -> bool:
     statement = select(Episode.id).where(Episode.show_id == show.id, Episode.slug == slug)
     return db.session.scalar(statement) is not None
 
@@ -272,7 +292,12 @@ def title_from(filename: str) -> str:
     return (words[:1].upper() + words[1:]) if words else "Untitled episode"
 
 
-def _checked_fields(fields: dict[str, Any]) -> dict[str, Any]:
+def check_slug_free(show: Show, values: dict[str, Any]) -> None:
+    if values.get("slug") and slug_taken(show, values["slug"]):
+        raise Conflict(f"The slug '{values['slug']}' is already used by another episode.")
+
+
+def checked_fields(fields: dict[str, Any]) -> dict[str, Any]:
     """Validate the optional episode fields; a ValidationError names each bad one."""
     unknown = sorted(set(fields) - EPISODE_FIELDS)
     problems: list[dict[str, str]] = [

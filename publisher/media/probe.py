@@ -1165,7 +1165,7 @@ def clean_text(value: str | None, *, multiline: bool = False, max_length: int = 
     if value is None:
         return None
     value = unicodedata.normalize("NFC", str(value))
-    value = _CONTROL.sub(" " if multiline else "", value.replace("\r\n", "\n"))
+    value = _CONTROL.sub(" ", value.replace("\r\n", "\n"))
     if multiline:
         value = "\n".join(" ".join(line.split()) for line in value.split("\n")).strip()
     else:

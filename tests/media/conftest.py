@@ -1,12 +1,32 @@
-"""Fixtures for the media tests: real files crafted with ffmpeg (and mutagen for tags)."""
+"""Fixtures for the media tests: both storage backends, and real files crafted with ffmpeg."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.media.helpers import ffmpeg
+
+
+@pytest.fixture(params=["filesystem", pytest.param("s3", marks=pytest.mark.s3)])
+def backend(request) -> str:
+    """Every test using the app runs once per storage backend."""
+    return request.param
+
+
+@pytest.fixture
+def extra_config() -> dict[str, Any]:
+    return {}
+
+
+@pytest.fixture
+def app_config(request, backend: str, extra_config: dict[str, Any]) -> dict[str, Any]:
+    config = dict(extra_config)
+    if backend == "s3":
+        config.update(request.getfixturevalue("s3_app_config"))
+    return config
 
 
 @pytest.fixture(scope="session")

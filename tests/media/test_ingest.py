@@ -137,7 +137,7 @@ def test_unreadable_upload_leaves_nothing(app, factory):
     assert episode_count(app) == 0 and stored_keys(app) == []
 
 
-@pytest.mark.parametrize("app_config", [{"MAX_UPLOAD_MB": 1}])
+@pytest.mark.parametrize("extra_config", [{"MAX_UPLOAD_MB": 1}])
 def test_upload_past_the_limit_is_refused_with_413(app, factory, tmp_path):
     show = factory.show()
     big = io.BytesIO(b"\xff\xfb" * (512 * 1024 + 1))
