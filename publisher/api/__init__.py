@@ -14,6 +14,7 @@ from publisher.api import (  # noqa: E402  (the views register themselves on bp)
     episodes,
     ratelimit,
     shows,
+    uploads,
 )
 
-__all__ = ["articles", "bp", "docs", "episodes", "ratelimit", "shows"]
+__all__ = ["articles", "bp", "docs", "episodes", "ratelimit", "shows", "uploads"]

@@ -362,9 +362,24 @@ class ArticlePage(Page):
 
 
 class DirectUploadCreate(Input):
-    filename: Name500
-    size: int = Field(ge=1, le=2**53, description="Bytes.")
-    content_type: TagName
+    filename: Name500 = Field(description="The file's name (kept as data only).")
+    size: int = Field(ge=1, le=2**53, description="Bytes; above MAX_UPLOAD_MB is refused (413).")
+    content_type: Text100 = Field("", description="Informative: the content decides the type.")
+
+
+class PresignedPart(Output):
+    part_number: int
+    url: str = Field(description="PUT this part's bytes here; keep the answer's ETag header.")
+
+
+class DirectUploadOut(Output):
+    """Where to send the file's parts, straight to the S3 store."""
+
+    upload_id: str
+    key: str
+    part_size: int = Field(description="Bytes per part (the last one may be shorter).")
+    parts: list[PresignedPart]
+    expires_at: str = Field(description="When the part URLs stop working (ISO 8601).")
 
 
 class UploadPart(Input):
@@ -373,19 +388,13 @@ class UploadPart(Input):
 
 
 class DirectUploadComplete(EpisodeFields):
-    title: Title
+    """The upload to finish, and the new episode's fields (as for a multipart upload)."""
+
     upload_id: Name1000
     key: Name500
-    parts: list[UploadPart] = Field(min_length=1, max_length=10_000)
-
-
-class DirectUploadOut(Output):
-    """What the client needs to upload the parts straight to the store."""
-
-    model_config = ConfigDict(extra="allow")
-
-    upload_id: str
-    key: str
+    parts: list[UploadPart] = Field(
+        default_factory=list, max_length=10_000, description="As PUT; empty: use what S3 holds."
+    )
 
 
 def episode_fields(model: BaseModel, exclude: frozenset[str] = frozenset()) -> dict[str, Any]:
