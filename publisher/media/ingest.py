@@ -13,10 +13,11 @@ import io
 import logging
 import os
 import re
+import stat
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -79,18 +80,78 @@ def too_large(size: int | None = None) -> UploadTooLarge:
     )
 
 
-@dataclass(frozen=True)
 class Spooled:
-    path: Path
-    size: int
-    sha256: str
+    """The upload as a file on disk, with its size and (once known) its sha256."""
+
+    def __init__(self, path: Path, size: int, sha256: str | None = None) -> None:
+        self.path = path
+        self.size = size
+        self._sha256 = sha256
+        self._hashing: threading.Thread | None = None
+        self._hash_error: BaseException | None = None
+
+    def hash_in_background(self) -> None:
+        """Hash the file in a thread, overlapping the store's upload (hashlib and file
+        reads release the GIL): the sha256 costs no extra wall time."""
+        if self._sha256 is not None or self._hashing is not None:
+            return
+
+        def run() -> None:
+            try:
+                digest = hashlib.sha256()
+                with open(self.path, "rb") as handle:
+                    while chunk := handle.read(CHUNK_SIZE):
+                        digest.update(chunk)
+                self._sha256 = digest.hexdigest()
+            except BaseException as exc:  # reported by .sha256
+                self._hash_error = exc
+
+        self._hashing = threading.Thread(target=run, name="publisher-sha256", daemon=True)
+        self._hashing.start()
+
+    @property
+    def sha256(self) -> str:
+        self.hash_in_background()
+        if self._hashing is not None:
+            self._hashing.join()
+        if self._hash_error is not None:
+            raise self._hash_error
+        assert self._sha256 is not None
+        return self._sha256
+
+
+def _regular_file_path(stream: BinaryIO) -> Path | None:
+    """A path that reopens the stream's file, when the stream is a regular file read from
+    its start (a file opened by a script, or Werkzeug's temporary file for a large
+    request body). Such an upload is already on disk: copying it again is wasted time."""
+    try:
+        fd = stream.fileno()
+        if stream.tell() != 0 or not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+        return None
+    name = getattr(stream, "name", None)
+    if isinstance(name, str) and os.path.isfile(name) and os.path.samestat(
+        os.stat(name), os.fstat(fd)
+    ):
+        return Path(name)
+    proc = Path(f"/proc/self/fd/{fd}")  # Linux: reopens even an unlinked temporary file
+    return proc if proc.exists() else None
 
 
 @contextmanager
 def spool_upload(stream: BinaryIO) -> Iterator[Spooled]:
-    """Copy the stream to a temporary file in chunks, hashing and counting; the file is
+    """The upload as a file: the stream's own file when it is one, else a temporary copy
+    made in chunks (hashing and counting as it goes, never the whole file in memory),
     removed on exit. Past MAX_UPLOAD_MB: UploadTooLarge (413), nothing kept."""
     limit = max_upload_bytes()
+    existing = _regular_file_path(stream)
+    if existing is not None:
+        size = os.fstat(stream.fileno()).st_size
+        if size > limit:
+            raise too_large(size)
+        yield Spooled(existing, size)
+        return
     directory = current_app.config.get("UPLOAD_TEMP_DIR") or None
     if directory:
         os.makedirs(directory, exist_ok=True)
@@ -130,8 +191,13 @@ def ingest_episode(show: Show, stream: BinaryIO, filename: str, fields: dict[str
                 key, upload.path, content_type=info.mime_type, cache_control=MEDIA_CACHE_CONTROL
             )
 
+        upload.hash_in_background()
         written = store_media(storage, episode, show.id, info, filename, put_audio)
-        episode.size_bytes, episode.sha256 = upload.size, upload.sha256
+        try:
+            episode.size_bytes, episode.sha256 = upload.size, upload.sha256
+        except BaseException:
+            _remove_now(storage, written)
+            raise
         flush_or_remove(storage, written, episode)
     logger.info("Ingested %s as episode %s (%s)", episode.storage_key, episode.id, info)
     return episode
@@ -151,10 +217,15 @@ def replace_episode_audio(episode: Episode, stream: BinaryIO, filename: str) -> 
                 key, upload.path, content_type=info.mime_type, cache_control=MEDIA_CACHE_CONTROL
             )
 
+        upload.hash_in_background()
         written = store_media(
             storage, episode, episode.show_id, info, filename, put_audio, avoid=old_keys
         )
-        episode.size_bytes, episode.sha256 = upload.size, upload.sha256
+        try:
+            episode.size_bytes, episode.sha256 = upload.size, upload.sha256
+        except BaseException:
+            _remove_now(storage, written)
+            raise
         flush_or_remove(storage, written)
     current = {episode.storage_key, episode.artwork_key}
     for key in old_keys:

@@ -45,6 +45,8 @@ logger = logging.getLogger(__name__)
 
 CHUNK_SIZE = 1024 * 1024
 CHECK_PREFIX = ".publisher-check/"
+# What a probe reads first: the ID3 tag (without a big picture) and the first frames.
+PROBE_PREFETCH = 192 * 1024
 
 
 class StorageError(PublisherError):
@@ -333,6 +335,13 @@ class RangedReader(io.RawIOBase):
         self._position = base + offset
         return self._position
 
+    def preload(self, position: int, data: bytes) -> None:
+        """Bytes already fetched (counted as such)."""
+        if data:
+            self._segments[position] = data
+            self.bytes_fetched += len(data)
+            self.fetches += 1
+
     def readinto(self, buffer: Any) -> int:
         view = memoryview(buffer).cast("B")
         wanted = min(len(view), max(0, self._size - self._position))
@@ -538,9 +547,24 @@ class S3Storage(Storage):
             )
             return response["Body"].read()
 
-    def open_seekable(self, key: str) -> RangedReader:
-        size = self.stat(key).size
-        return RangedReader(lambda start, end: self._read_range(key, start, end), size)
+    def open_seekable(self, key: str, prefetch: int = PROBE_PREFETCH) -> RangedReader:
+        """A seekable reader; its first request fetches the first ``prefetch`` bytes and
+        learns the size from Content-Range (no HEAD): most probes need nothing more."""
+        validate_key(key)
+        with self._errors("read", key):
+            try:
+                response = self.client.get_object(
+                    Bucket=self.bucket, Key=key, Range=f"bytes=0-{prefetch - 1}"
+                )
+            except ClientError as exc:
+                if exc.response.get("Error", {}).get("Code") != "InvalidRange":
+                    raise
+                response = None  # an empty object has no byte 0
+            head = response["Body"].read() if response else b""
+        size = int(response["ContentRange"].rsplit("/", 1)[1]) if response else 0
+        reader = RangedReader(lambda start, end: self._read_range(key, start, end), size)
+        reader.preload(0, head)
+        return reader
 
     def stat(self, key):
         validate_key(key)
