@@ -20,6 +20,7 @@ from publisher.api.schemas import MAX_ID, SLUG_RE
 from publisher.content import render_markdown, sanitize_html, slugify, unique_slug
 from publisher.errors import Conflict, NotFound, ValidationError
 from publisher.extensions import db
+from publisher.feeds.apple import validate_category
 from publisher.media.ingest import delete_episode
 from publisher.models import DRAFT, PUBLISHED, SCHEDULED, Article, Episode, Show, Tag, User
 from publisher.models.show import podcast_guid_for
@@ -152,9 +153,34 @@ def _show_slug_taken(slug: str) -> bool:
 
 
 def update_show(show: Show, fields: dict[str, Any]) -> None:
+    if "category" in fields or "subcategory" in fields:
+        fields = {**fields, **_checked_category(show, fields)}
     for name, value in fields.items():
         setattr(show, name, sanitize_html(value) if name == "description" else value)
     db.session.flush()
+
+
+def _checked_category(show: Show, fields: dict[str, Any]) -> dict[str, str]:
+    """Apple's category pair, canonically spelled; an empty category clears both."""
+    category = fields.get("category", show.category or "")
+    subcategory = fields.get("subcategory", show.subcategory or "")
+    if not category:
+        if subcategory:
+            raise ValidationError(
+                "A subcategory needs a category.",
+                details=[{"field": "subcategory", "message": "Set the category first."}],
+            )
+        return {"category": "", "subcategory": ""}
+    try:
+        category, subcategory = validate_category(category, subcategory)
+    except ValidationError as exc:
+        field = (
+            exc.details.get("field", "category") if isinstance(exc.details, dict) else "category"
+        )
+        raise ValidationError(
+            exc.message, details=[{"field": field, "message": exc.message}]
+        ) from None
+    return {"category": category, "subcategory": subcategory}
 
 
 def delete_show(show: Show) -> None:

@@ -22,6 +22,8 @@ from pydantic import (
     WithJsonSchema,
 )
 
+from publisher.feeds.podcastindex import MEDIUMS
+
 # C0 controls other than tab, newline and carriage return; DEL; lone surrogates, which a
 # JSON string may carry but UTF-8 (and so the database) cannot store.
 _FORBIDDEN_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
@@ -189,8 +191,8 @@ class ShowFields(Input):
     author: Text300 = None
     owner_name: Text300 = None
     owner_email: Email = None
-    category: Text100 = Field(None, description="An Apple Podcasts category.")
-    subcategory: Text100 = None
+    category: Text100 = Field(None, description="An Apple Podcasts category (any case).")
+    subcategory: Text100 = Field(None, description="One of the category's subcategories.")
     explicit: bool = None
     show_type: Literal["episodic", "serial"] = None
     link: Url = None
@@ -200,7 +202,7 @@ class ShowFields(Input):
     funding_url: Url = None
     funding_text: Text128 = None
     new_feed_url: Url = Field(None, description="Set when the feed moves elsewhere.")
-    medium: Literal["podcast", "music", "video", "film", "audiobook", "newsletter", "blog"] = None
+    medium: Literal[MEDIUMS] = Field(None, description="podcast:medium.")
     license: Text128 = None
     location: Text128 = None
 

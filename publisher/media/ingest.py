@@ -131,8 +131,10 @@ def _regular_file_path(stream: BinaryIO) -> Path | None:
     except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
         return None
     name = getattr(stream, "name", None)
-    if isinstance(name, str) and os.path.isfile(name) and os.path.samestat(
-        os.stat(name), os.fstat(fd)
+    if (
+        isinstance(name, str)
+        and os.path.isfile(name)
+        and os.path.samestat(os.stat(name), os.fstat(fd))
     ):
         return Path(name)
     proc = Path(f"/proc/self/fd/{fd}")  # Linux: reopens even an unlinked temporary file

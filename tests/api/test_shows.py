@@ -161,3 +161,16 @@ def test_unknown_show_and_weird_slugs_are_404(anon):
         response = anon.get(f"/api/v1/shows/{slug}")
         assert response.status_code == 404
         assert response.get_json()["error"]["code"] == "not_found"
+
+
+def test_categories_are_checked_against_apples_list(editor):
+    created = editor.post(
+        "/api/v1/shows",
+        json={"title": "S", "category": " health & fitness ", "subcategory": "mental health"},
+    ).get_json()
+    assert (created["category"], created["subcategory"]) == ("Health & Fitness", "Mental Health")
+    response = editor.patch(f"/api/v1/shows/{created['slug']}", json={"subcategory": "Cooking"})
+    assert response.status_code == 422
+    assert "not a subcategory" in error_fields(response)["subcategory"]
+    response = editor.post("/api/v1/shows", json={"title": "T", "category": "Gossip"})
+    assert "not an Apple Podcasts category" in error_fields(response)["category"]
