@@ -68,7 +68,17 @@ def reference(document: dict[str, Any]) -> dict[str, Any]:
                     "summary": op["summary"],
                     "description": op.get("description", ""),
                     "auth": auth,
-                    "parameters": op.get("parameters", []),
+                    "parameters": [
+                        {
+                            "name": p["name"],
+                            "in": p["in"],
+                            "required": p.get("required", False),
+                            "type": _type(p["schema"]),
+                            "limits": _limits(p["schema"]),
+                            "description": p.get("description", ""),
+                        }
+                        for p in op.get("parameters", [])
+                    ],
                     "bodies": bodies,
                     "responses": responses,
                 }

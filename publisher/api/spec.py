@@ -358,7 +358,12 @@ def _operation_object(endpoint: str, op: Operation, path_params: list, ref: Call
         required = set(schema.get("required", []))
         for name, prop in _clean(schema["properties"]).items():
             description = prop.pop("description", None)
-            parameter = {"name": name, "in": "query", "required": name in required, "schema": prop}
+            parameter = {
+                "name": name,
+                "in": "query",
+                "required": name in required,
+                "schema": _not_null(prop),
+            }
             if description:
                 parameter["description"] = description
             parameters.append(parameter)
@@ -430,12 +435,19 @@ def _multipart_schema(op: Operation, ref: Callable) -> dict[str, Any]:
         }
         if spec.required:
             schema.setdefault("required", []).append(spec.name)
-    # A form field cannot be null: it is left out instead.
-    for prop in schema["properties"].values():
-        options = [o for o in prop.get("anyOf", []) if o.get("type") != "null"]
-        if len(options) == 1:
-            del prop["anyOf"]
-            prop.update(options[0])
+    schema["properties"] = {name: _not_null(p) for name, p in schema["properties"].items()}
+    return schema
+
+
+def _not_null(schema: dict[str, Any]) -> dict[str, Any]:
+    """Form fields and query parameters cannot be null: they are left out instead."""
+    schema = dict(schema)
+    options = [o for o in schema.get("anyOf", []) if o.get("type") != "null"]
+    if len(options) == 1:
+        del schema["anyOf"]
+        schema.update(options[0])
+    if "default" in schema and schema["default"] is None:
+        del schema["default"]
     return schema
 
 
