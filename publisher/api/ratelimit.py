@@ -47,6 +47,8 @@ def _error_message() -> str:
 
 def init_rate_limits(app: Flask) -> None:
     """One Limiter per app (its storage and switch are per app), limiting only the API."""
+    if not app.config.get("RATELIMIT_ENABLED", True):
+        return  # no limiter at all: its in-memory storage would start a timer thread
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     limiter = Limiter(key_func=client_key, app=app)
     limiter.limit(current_limit, key_func=client_key, error_message=_error_message)(bp)
@@ -62,8 +64,8 @@ def _register(state: BlueprintSetupState) -> None:
 def _retry_after(response: Response) -> Response:
     """A 429 says when to come back (Flask-Limiter only adds it with all its headers on)."""
     if response.status_code == 429 and "Retry-After" not in response.headers:
-        limiter: Limiter = current_app.extensions[EXTENSION_KEY]
-        limit = limiter.current_limit
+        limiter: Limiter | None = current_app.extensions.get(EXTENSION_KEY)
+        limit = limiter.current_limit if limiter is not None else None
         seconds = max(1, int(limit.reset_at - time.time())) if limit is not None else 60
         response.headers["Retry-After"] = str(seconds)
     return response
