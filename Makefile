@@ -7,7 +7,7 @@ PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 # Debian packages the tests need: ffmpeg makes the audio fixtures, chromium runs the
 # browser tests (driven by Playwright with executable_path=/usr/bin/chromium), wrk loads.
-TEST_DEBS := ffmpeg chromium wrk
+TEST_DEBS := ffmpeg chromium wrk curl jq
 
 .PHONY: run test install install-test system-deps lint format bench clean
 

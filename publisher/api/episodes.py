@@ -1,0 +1,108 @@
+"""Episodes: upload (multipart, through media.ingest), list, read, update, delete."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from werkzeug.datastructures import FileStorage
+
+from publisher.api import bp
+from publisher.api import operations as ops
+from publisher.api.representations import episode_out, paginate
+from publisher.api.schemas import (
+    EpisodeCreateForm,
+    EpisodeOut,
+    EpisodePage,
+    EpisodeUpdate,
+    StatusQuery,
+    episode_fields,
+)
+from publisher.api.spec import FileField, api_route, current_user_or_none
+from publisher.extensions import db
+from publisher.media.ingest import delete_episode as remove_episode
+from publisher.media.ingest import ingest_episode, replace_episode_audio
+from publisher.media.probe import ProbeError
+from publisher.models import DRAFT, utcnow
+
+
+@contextmanager
+def audio_field_errors() -> Iterator[None]:
+    """The probe's refusal, reported like any other invalid field (``audio``)."""
+    try:
+        yield
+    except ProbeError as exc:
+        exc.details = [{"field": "audio", "message": exc.message}]
+        raise
+
+
+AUDIO = FileField("audio", "The audio file (MP3, M4A/AAC, Ogg Vorbis, Opus, FLAC or WAV).")
+OPTIONAL_AUDIO = FileField("audio", "New audio for the episode (its guid stays).", required=False)
+
+
+@api_route(bp, "/shows/<slug>/episodes", "GET", auth="public", tag="episodes",
+           query=StatusQuery, response=EpisodePage)  # fmt: skip
+def list_episodes(slug: str, query: StatusQuery) -> EpisodePage:
+    """List a show's episodes, newest first (anonymous callers: public ones only)."""
+    user, now = current_user_or_none(), utcnow()
+    show = ops.get_show(slug, user)
+    statement = ops.episodes_query(show, user, query.status, now)
+    episodes, paging = paginate(statement, query.page, query.per_page)
+    return EpisodePage(items=[episode_out(e, now) for e in episodes], **paging)
+
+
+@api_route(bp, "/shows/<slug>/episodes", "POST", auth="editor", tag="episodes",
+           form=EpisodeCreateForm, files=[AUDIO], response=EpisodeOut, status=201,
+           errors=[409, 503])  # fmt: skip
+def create_episode(slug: str, form: EpisodeCreateForm, files: dict[str, FileStorage]):
+    """Upload an episode: the audio is probed and stored, the episode created."""
+    now = utcnow()
+    show = ops.get_show(slug, current_user_or_none())
+    fields = episode_fields(form)
+    ops.check_episode_slug(show, fields)
+    fields = ops.publication_fields(fields, DRAFT, None, now)
+    audio = files["audio"]
+    with audio_field_errors():
+        episode = ingest_episode(show, audio.stream, audio.filename or "", fields)
+    db.session.commit()
+    return episode_out(episode, now), 201
+
+
+@api_route(bp, "/episodes/<int:episode_id>", "GET", auth="public", tag="episodes",
+           response=EpisodeOut)  # fmt: skip
+def get_episode(episode_id: int) -> EpisodeOut:
+    """Read an episode."""
+    now = utcnow()
+    return episode_out(ops.get_episode(episode_id, current_user_or_none(), now), now)
+
+
+@api_route(bp, "/episodes/<int:episode_id>", "PATCH", auth="editor", tag="episodes",
+           body=EpisodeUpdate, form=EpisodeUpdate, files=[OPTIONAL_AUDIO], response=EpisodeOut,
+           errors=[409, 503])  # fmt: skip
+def update_episode(
+    episode_id: int,
+    body: EpisodeUpdate | None = None,
+    form: EpisodeUpdate | None = None,
+    files: dict[str, FileStorage] | None = None,
+) -> EpisodeOut:
+    """Change an episode's fields (JSON), or its audio too (multipart with `audio`)."""
+    now = utcnow()
+    episode = ops.get_episode(episode_id, current_user_or_none(), now)
+    fields: dict[str, Any] = episode_fields(body or form)  # type: ignore[arg-type]
+    ops.check_episode_slug(episode.show, fields, except_id=episode.id)
+    audio = (files or {}).get("audio")
+    if audio is not None:
+        with audio_field_errors():
+            replace_episode_audio(episode, audio.stream, audio.filename or "")
+    ops.update_episode(episode, fields, now)
+    db.session.commit()
+    return episode_out(episode, now)
+
+
+@api_route(bp, "/episodes/<int:episode_id>", "DELETE", auth="editor", tag="episodes",
+           status=204, errors=[503])  # fmt: skip
+def delete_episode(episode_id: int) -> None:
+    """Delete an episode and its media."""
+    remove_episode(ops.get_episode(episode_id, current_user_or_none(), utcnow()))
+    db.session.commit()

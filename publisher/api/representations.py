@@ -1,0 +1,111 @@
+"""Rows to the API's output schemas (absolute URLs from publisher.urls)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import request, url_for
+from sqlalchemy import Select, func, select
+
+from publisher.api.schemas import ArticleOut, EpisodeOut, Media, PageLinks, ShowOut
+from publisher.extensions import db
+from publisher.models import Article, Episode, Show
+from publisher.urls import article_url, enclosure_url, episode_url, feed_url, show_url
+
+# Show columns copied as they are; url, feed_url and episode_count are computed.
+SHOW_FIELDS = tuple(set(ShowOut.model_fields) - {"url", "feed_url", "episode_count"})
+
+
+def show_out(show: Show, episode_count: int) -> ShowOut:
+    return ShowOut(
+        url=show_url(show),
+        feed_url=feed_url(show),
+        episode_count=episode_count,
+        **{name: getattr(show, name) for name in SHOW_FIELDS},
+    )
+
+
+def episode_out(episode: Episode, now: datetime) -> EpisodeOut:
+    media = None
+    if episode.storage_key:
+        media = Media(
+            url=enclosure_url(episode),
+            size=episode.size_bytes,
+            mime_type=episode.mime_type,
+            bitrate=episode.bitrate,
+            sample_rate=episode.sample_rate,
+            channels=episode.channels,
+            codec=episode.codec,
+        )
+    return EpisodeOut(
+        id=episode.id,
+        guid=episode.guid,
+        slug=episode.slug,
+        url=episode_url(episode),
+        show=episode.show.slug,
+        status=episode.effective_status(now),
+        title=episode.title,
+        description=episode.description,
+        publish_at=episode.publish_at,
+        season=episode.season,
+        number=episode.number,
+        episode_type=episode.episode_type,
+        explicit=episode.explicit,
+        duration=episode.duration_seconds,
+        media=media,
+        created_at=episode.created_at,
+        updated_at=episode.updated_at,
+    )
+
+
+def article_out(article: Article, now: datetime, *, public_only: bool) -> ArticleOut:
+    """``public_only``: anonymous callers do not learn the ids of unpublished episodes."""
+    episodes = [
+        link.episode.id
+        for link in article.episode_links
+        if not public_only or link.episode.is_public(now)
+    ]
+    return ArticleOut(
+        id=article.id,
+        slug=article.slug,
+        url=article_url(article),
+        status=article.effective_status(now),
+        title=article.title,
+        summary=article.summary,
+        body=article.body_markdown,
+        body_html=article.body_html,
+        author_name=article.author_name,
+        tags=[tag.name for tag in article.tags],
+        episodes=episodes,
+        publish_at=article.publish_at,
+        created_at=article.created_at,
+        updated_at=article.updated_at,
+    )
+
+
+def paginate(statement: Select, page: int, per_page: int) -> tuple[list[Any], dict[str, Any]]:
+    """One page of ``statement``'s rows and the paging fields (with links) of the answer."""
+    total = db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
+    rows = list(db.session.scalars(statement.limit(per_page).offset((page - 1) * per_page)))
+    pages = max(1, -(-(total or 0) // per_page))
+
+    def link(number: int) -> str:
+        others = {k: v for k, v in request.args.items() if k not in ("page", "per_page")}
+        args = {"page": number, "per_page": per_page, **others, **(request.view_args or {})}
+        return url_for(request.endpoint, _external=True, **args)
+
+    links = PageLinks(
+        self=link(page),
+        first=link(1),
+        last=link(pages),
+        next=link(page + 1) if page < pages else None,
+        prev=link(min(page - 1, pages)) if page > 1 else None,
+    )
+    return rows, {
+        "page": page,
+        "per_page": per_page,
+        "total": total or 0,
+        "pages": pages,
+        "links": links,
+    }
