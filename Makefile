@@ -60,7 +60,13 @@ format: install-test
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# The media benchmark runs against s3rver (Node, disk-backed S3) when npm is present,
+# installed into the git-ignored bench/.node/; without it, against moto's server.
+S3RVER_VERSION := 3.7.1
 bench: install-test system-deps
+	@if command -v npm >/dev/null && [ ! -x bench/.node/node_modules/.bin/s3rver ]; then \
+	  npm install --silent --no-audit --no-fund --prefix bench/.node s3rver@$(S3RVER_VERSION); \
+	fi
 	$(BIN)/python -m bench
 
 clean:

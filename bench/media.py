@@ -1,4 +1,6 @@
-"""Media benchmarks, against moto's S3 server started as a separate process on loopback.
+"""Media benchmarks, against an S3-compatible server started as a separate process on
+loopback: s3rver (Node, disk-backed; the default when installed under bench/.node/) or
+moto's server (``--server moto``).
 
 1. Ingest of a 500 MB audio file into the S3 store: peak memory growth of this process
    (≤ 64 MB) and wall time against a plain boto3 ``upload_file`` of the same file to the
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import logging
 import os
 import re
 import shutil
@@ -51,26 +54,51 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+S3RVER_VERSION = "3.7.1"
+S3RVER_BIN = Path(__file__).with_name(".node") / "node_modules" / ".bin" / "s3rver"
+# s3rver's built-in account (it checks signatures against it); moto accepts any key.
+CREDENTIALS = {
+    "moto": ("bench", "bench-secret"),
+    "s3rver": ("S3RVER", "S3RVER"),
+}
+
+
+def s3rver_available() -> bool:
+    return S3RVER_BIN.exists() and shutil.which("node") is not None
+
+
+def _wait_for_port(port: int, process: subprocess.Popen, name: str) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{name} exited at start (code {process.returncode})")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{name} did not start")
+
+
 @contextmanager
-def moto_server():
-    """moto's standalone server in its own process: its memory is not ours."""
+def s3_server(kind: str, workdir: Path):
+    """An S3-compatible server in its own process on loopback (its memory is not ours).
+
+    ``s3rver`` (Node) keeps objects as files in a folder and serves a ranged GET by
+    reading only that range from disk, as S3 does; ``moto`` keeps objects in memory and
+    reads the whole object for every ranged GET (fine for tests, not for timing probes).
+    """
     port = free_port()
-    binary = Path(sys.executable).with_name("moto_server")
-    process = subprocess.Popen(
-        [str(binary), "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    if kind == "s3rver":
+        data = workdir / "s3rver"
+        data.mkdir()
+        command = [str(S3RVER_BIN), "-d", str(data), "-a", "127.0.0.1", "-p", str(port), "-s"]
+    else:
+        command = [str(Path(sys.executable).with_name("moto_server")), "-H", "127.0.0.1",
+                   "-p", str(port)]  # fmt: skip
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            raise RuntimeError("moto_server did not start")
+        _wait_for_port(port, process, kind)
         yield f"http://127.0.0.1:{port}"
     finally:
         process.terminate()
@@ -206,8 +234,8 @@ def bench_probe_in_s3(endpoint: str, bucket: str, path: Path, key: str):
                 pass
 
     def bare_range_once() -> None:
-        # The floor: one ranged GET of the bytes the probe reads, no parsing. moto reads
-        # the whole object for each ranged GET, so this grows with the object's size.
+        # The floor: one ranged GET of the bytes the probe reads, no parsing. On moto it
+        # grows with the object's size (moto reads the whole object for each range).
         storage.client.get_object(Bucket=bucket, Key=key, Range=f"bytes=0-{PROBE_PREFETCH - 1}")[
             "Body"
         ].read()
@@ -263,16 +291,27 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--ingest-mb", type=int, help="size of the ingested file")
     parser.add_argument("--probe-minutes", type=int, help="length of the probed MP3")
     parser.add_argument("--skip-probe", action="store_true", help="only the ingest part")
+    parser.add_argument(
+        "--server",
+        choices=("moto", "s3rver"),
+        default="s3rver" if s3rver_available() else "moto",
+        help="the S3-compatible server (default: s3rver when installed, see `make bench`)",
+    )
     args = parser.parse_args(argv)
+    if args.server == "s3rver" and not s3rver_available():
+        print(f"s3rver is not installed: npm install --prefix bench/.node s3rver@{S3RVER_VERSION}")
+        return 2
     quick = args.quick or os.environ.get("PUBLISHER_BENCH_QUICK") == "1"
     ingest_mb = args.ingest_mb or (50 if quick else 500)
     probe_minutes = args.probe_minutes or (10 if quick else 60)
     os.environ.update(ENVIRONMENT)
+    os.environ["AWS_ACCESS_KEY_ID"], os.environ["AWS_SECRET_ACCESS_KEY"] = CREDENTIALS[args.server]
 
     workdir = Path(tempfile.mkdtemp(prefix="publisher-bench-media-"))
     failed = False
+    logging.disable(logging.INFO)  # migration and per-ingest INFO lines would drown the tables
     try:
-        with moto_server() as endpoint:
+        with s3_server(args.server, workdir) as endpoint:
             import boto3
             from botocore.config import Config
 
@@ -289,7 +328,7 @@ def main(argv: list[str]) -> int:
             os.sync()  # no write-back of the fresh file during the timed runs
             app, show_id = make_app(endpoint, bucket, workdir)
             size_mb = wav.stat().st_size / MB
-            print(f"### Ingest of a {size_mb:.0f} MB WAV into S3 (moto on loopback)\n")
+            print(f"### Ingest of a {size_mb:.0f} MB WAV into S3 ({args.server} on loopback)\n")
             ingest_s, baseline_s, ratio, growth_mb, exact = bench_ingest(
                 app, show_id, endpoint, bucket, wav, max(1, args.repeat)
             )
@@ -339,7 +378,7 @@ def main(argv: list[str]) -> int:
             bytes_ok, time_ok = fetched["bytes"] <= 512 * 1024, ratio <= 0.1
             print(
                 f"\n### Probing a {probe_minutes}-minute MP3 "
-                f"({mp3.stat().st_size / MB:.0f} MB, 128 kbit/s) held in S3\n"
+                f"({mp3.stat().st_size / MB:.0f} MB, 128 kbit/s) held in S3 ({args.server})\n"
             )
             read = f"{fetched['bytes'] / 1024:.0f} KB in {fetched['requests']} ranged GET(s)"
             rows = [
@@ -360,6 +399,7 @@ def main(argv: list[str]) -> int:
         print("\n### Probe time per format (30 s stereo, from memory, median of 21)\n")
         print(table(["format", "size", "probe time"], bench_formats(workdir)))
     finally:
+        logging.disable(logging.NOTSET)
         shutil.rmtree(workdir, ignore_errors=True)
     return 1 if failed else 0
 
