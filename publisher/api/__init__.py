@@ -3,3 +3,5 @@
 from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+from publisher.api import stats  # noqa: E402,F401

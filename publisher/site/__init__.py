@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("site", __name__)
 
-from publisher.site import views  # noqa: E402,F401
+from publisher.site import media, views  # noqa: E402,F401

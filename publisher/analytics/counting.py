@@ -1,0 +1,213 @@
+"""When media requests add up to a download (IAB Podcast Measurement v2, as it applies).
+
+The rules:
+
+- a client (see ``clients``) is counted at most once per episode per UTC day: the
+  24-hour window is the fixed calendar day, the same span the salt lives, so a client's
+  hash never has to be linked across days;
+- HEAD requests and probes (ranged requests under 1 KiB, e.g. ``Range: bytes=0-1``) are
+  not listens and are not recorded at all;
+- every other GET adds its byte range to the client's coverage of the episode that day
+  (distinct bytes, so repeated ranges do not add up twice); the client becomes a
+  download when the coverage reaches the audio offset (ID3 tag, MP4 boxes) plus one
+  minute of audio, or the whole file when it is shorter. A single range request is not
+  a whole download;
+- bots (see ``useragents``) follow the same rules but their downloads are stored with
+  ``is_bot`` set and left out of every stat.
+
+Recording happens after the response is decided, in its own app context, session and
+transaction, and every failure is logged and swallowed: counting can lose a count, it
+can never fail or delay the delivery of the bytes.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from flask import Flask, Request, current_app
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+
+from publisher.analytics.clients import client_hash
+from publisher.analytics.useragents import classify
+from publisher.extensions import db
+from publisher.models import Download, Episode, utcnow
+from publisher.models.download import DownloadProgress
+
+logger = logging.getLogger(__name__)
+
+MIN_LISTEN_SECONDS = 60
+PROBE_MAX_BYTES = 1024
+# A pathological client sending many disjoint tiny ranges stops growing its row here.
+MAX_SPANS = 256
+USER_AGENT_MAX = 500
+
+
+@dataclass(frozen=True)
+class MediaRequest:
+    """What one delivered media request contributes to counting."""
+
+    episode_id: int
+    at: datetime
+    day: date
+    client_hash: str
+    user_agent: str
+    app_name: str
+    is_bot: bool
+    start: int
+    stop: int  # exclusive
+    threshold: int
+
+
+def threshold_bytes(episode: Episode, size: int) -> int:
+    """Bytes a client must request to count: audio offset + 1 minute, at most the file."""
+    offset = max(0, episode.audio_offset_bytes or 0)
+    if episode.bitrate:
+        per_second = episode.bitrate / 8
+    elif episode.duration_seconds:
+        per_second = max(0, size - offset) / episode.duration_seconds
+    else:
+        return size  # nothing tells how long a minute is: ask for the whole file
+    return min(size, offset + int(per_second * MIN_LISTEN_SECONDS + 0.5))
+
+
+def is_probe(start: int, stop: int, size: int, ranged: bool) -> bool:
+    """A ranged request too small to be listening (Apple's bytes=0-1 and the like)."""
+    whole = start == 0 and stop >= size
+    return ranged and not whole and stop - start < PROBE_MAX_BYTES
+
+
+def observe(
+    request: Request, episode: Episode, size: int, start: int, stop: int, ranged: bool
+) -> MediaRequest | None:
+    """The countable part of a GET that is about to be answered, or None if it is not one."""
+    if request.method != "GET" or not current_app.config.get("ANALYTICS_ENABLED", True):
+        return None
+    if stop <= start or is_probe(start, stop, size, ranged):
+        return None
+    at = utcnow()
+    user_agent = (request.user_agent.string or "")[:USER_AGENT_MAX]
+    info = classify(user_agent)
+    return MediaRequest(
+        episode_id=episode.id,
+        at=at,
+        day=at.date(),
+        client_hash=client_hash(
+            current_app.config["SECRET_KEY"], at.date(), request.remote_addr, user_agent
+        ),
+        user_agent=user_agent,
+        app_name=info.app[:100],
+        is_bot=info.is_bot,
+        start=start,
+        stop=stop,
+        threshold=threshold_bytes(episode, size),
+    )
+
+
+def merge_span(spans: list[list[int]], start: int, stop: int) -> list[list[int]]:
+    """Add [start, stop) to sorted, disjoint spans, merging overlaps and neighbours."""
+    merged: list[list[int]] = []
+    placed = False
+    for span_start, span_stop in spans:
+        if span_stop < start:
+            merged.append([span_start, span_stop])
+        elif stop < span_start:
+            if not placed:
+                merged.append([start, stop])
+                placed = True
+            merged.append([span_start, span_stop])
+        else:
+            start, stop = min(start, span_start), max(stop, span_stop)
+    if not placed:
+        merged.append([start, stop])
+    merged.sort()
+    return merged
+
+
+def covered(spans: list[list[int]]) -> int:
+    return sum(stop - start for start, stop in spans)
+
+
+def record(app: Flask, media_request: MediaRequest) -> None:
+    """Record a delivered request; never raises (delivery must not depend on it)."""
+    try:
+        with app.app_context():
+            _record_with_retry(media_request)
+    except Exception:
+        logger.exception(
+            "Could not record a request for episode %s; the media was served anyway.",
+            media_request.episode_id,
+        )
+
+
+def _record_with_retry(media_request: MediaRequest) -> None:
+    # Two first requests of the same client can race to create its progress row; the
+    # loser hits the unique constraint and simply runs again against the winner's row.
+    for attempt in (1, 2):
+        try:
+            _record_once(media_request)
+            return
+        except IntegrityError:
+            db.session.rollback()
+            if attempt == 2:
+                raise
+
+
+def _record_once(media_request: MediaRequest) -> bool:
+    """One short transaction; True when this request made the client a download."""
+    session = db.session
+    try:
+        progress = session.scalar(
+            select(DownloadProgress)
+            .where(
+                DownloadProgress.episode_id == media_request.episode_id,
+                DownloadProgress.day == media_request.day,
+                DownloadProgress.client_hash == media_request.client_hash,
+            )
+            .with_for_update()
+        )
+        if progress is not None and progress.counted:
+            session.rollback()  # already a download today: nothing to write
+            return False
+        if progress is None:
+            progress = DownloadProgress(
+                episode_id=media_request.episode_id,
+                day=media_request.day,
+                client_hash=media_request.client_hash,
+                spans=[],
+                covered_bytes=0,
+                counted=False,
+            )
+            session.add(progress)
+        spans = [list(span) for span in progress.spans or []]
+        if len(spans) < MAX_SPANS:
+            spans = merge_span(spans, media_request.start, media_request.stop)
+        progress.spans = spans
+        progress.covered_bytes = covered(spans)
+        counted_now = progress.covered_bytes >= media_request.threshold
+        if counted_now:
+            progress.counted = True
+            session.add(
+                Download(
+                    episode_id=media_request.episode_id,
+                    created_at=media_request.at,
+                    day=media_request.day,
+                    client_hash=media_request.client_hash,
+                    user_agent=media_request.user_agent,
+                    app_name=media_request.app_name,
+                    is_bot=media_request.is_bot,
+                )
+            )
+        session.commit()
+        return counted_now
+    except BaseException:
+        session.rollback()
+        raise
+
+
+def prune_progress(before: date) -> int:
+    """Delete progress rows of days before ``before`` (they only hold stale hashes)."""
+    result = db.session.execute(delete(DownloadProgress).where(DownloadProgress.day < before))
+    return result.rowcount or 0
