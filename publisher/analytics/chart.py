@@ -55,16 +55,16 @@ def render_svg(stats: DownloadStats) -> str:
 
     plot_width = WIDTH - LEFT - RIGHT
     plot_height = HEIGHT - TOP - BOTTOM
-    top = nice_ceiling(max((n for _d, n in days), default=0))
+    # Four whole-number steps of 1, 2 or 5 times a power of ten: 0, 10, 20, 30, 40.
+    step = nice_ceiling(math.ceil(max((n for _d, n in days), default=0) / 4))
+    top = 4 * step
     bottom_y = TOP + plot_height
 
-    # Y axis: four gridlines with their numbers, and the axis title.
+    # Y axis: gridlines with their numbers, and the axis title.
     for i in range(5):
-        value = top * i / 4
         y = bottom_y - plot_height * i / 4
         ET.SubElement(root, "line", _line(LEFT, y, LEFT + plot_width, y, "#e2e8f0"))
-        label = f"{value:g}" if value != int(value) else str(int(value))
-        _text(root, LEFT - 6, y + 4, label, {"text-anchor": "end"})
+        _text(root, LEFT - 6, y + 4, str(step * i), {"text-anchor": "end"})
     y_title = _text(
         root, 16, TOP + plot_height / 2, "Downloads", {"text-anchor": "middle", "font-size": "13"}
     )

@@ -35,6 +35,7 @@ def test_chart_has_title_description_and_axis_labels():
     texts = [t.text for t in svg.iterfind(".//s:text", NS)]
     assert "Downloads" in texts and "Date (UTC)" in texts
     assert "01 May" in texts
+    assert [t for t in texts if t.isdigit()] == ["0", "2", "4", "6", "8"]  # 5 fits in 8
 
 
 def test_titles_are_escaped_not_injected():
