@@ -16,10 +16,12 @@ sent), in its own transaction; see ``publisher.analytics.counting``.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import BinaryIO
 
 from flask import Response, current_app, redirect, request
-from sqlalchemy import select
+from sqlalchemy import literal, select
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.http import http_date, is_resource_modified, quote_etag
 from werkzeug.wsgi import wrap_file
 
@@ -41,31 +43,48 @@ MEDIA_CACHE_CONTROL = "private, max-age=86400"
 @bp.route("/media/<guid>.<ext>", methods=["GET", "HEAD"])
 def media(guid: str, ext: str):
     """An episode's audio: byte ranges from the local store, or a redirect to the store."""
-    episode = _public_episode(guid)
+    visitor = counting.identify(request)
+    episode, counted = _public_episode(guid, visitor)
+    if counted:
+        visitor = None  # already a download today: nothing more to record
     storage = get_storage()
     url = storage.public_url(
         episode.storage_key, expires=int(current_app.config.get("S3_PRESIGN_EXPIRES", 3600))
     )
     if url is not None:
-        return _redirect_to_store(episode, url)
+        return _redirect_to_store(episode, url, visitor)
     try:
         stored = storage.stat(episode.storage_key)
     except ObjectNotFound:
         logger.warning("Episode %s is public but its audio %r is missing.", episode.id, guid)
         raise NotFound("This episode's audio is not available.") from None
-    return _serve_local(episode, stored)
+    return _serve_local(episode, stored, visitor)
 
 
-def _public_episode(guid: str) -> Episode:
-    episode = db.session.scalar(
-        select(Episode).where(Episode.guid == guid, Episode.public_filter(utcnow()))
-    )
-    if episode is None or not episode.storage_key:
+def _public_episode(guid: str, visitor: counting.Visitor | None) -> tuple[Episode, bool]:
+    """The public episode with this guid, and whether the visitor is counted already
+    (True when nothing is to be counted, including when counting's table fails)."""
+    query = select(Episode).where(Episode.guid == guid, Episode.public_filter(utcnow()))
+    try:
+        row = db.session.execute(query.add_columns(counting.already_counted(visitor))).first()
+    except SQLAlchemyError:
+        # Counting must never stand between a listener and the audio.
+        db.session.rollback()
+        logger.exception("Download counting lookup failed; serving %s without counting.", guid)
+        row = db.session.execute(query.add_columns(literal(True))).first()
+    if row is None or not row[0].storage_key:
         raise NotFound("There is no published episode at this address.")
-    return episode
+    return row[0], bool(row[1])
 
 
-def _redirect_to_store(episode: Episode, url: str) -> Response:
+def _record_on_close(response_or_body, media_request: counting.MediaRequest | None) -> None:
+    if media_request is None:
+        return
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    response_or_body.call_on_close(lambda: counting.record(app, media_request))
+
+
+def _redirect_to_store(episode: Episode, url: str, visitor) -> Response:
     """Count what the client asks for, then send it to the store (which serves ranges)."""
     response = redirect(url, 302)
     # Every request must come back through here to be counted (and presigned URLs expire).
@@ -76,14 +95,11 @@ def _redirect_to_store(episode: Episode, url: str) -> Response:
     span = _requested_span(size) if size else "unsatisfiable"
     if span != "unsatisfiable":
         start, stop, ranged = span if span is not None else (0, size, False)
-        media_request = counting.observe(request, episode, size, start, stop, ranged)
-        if media_request is not None:
-            app = current_app._get_current_object()  # type: ignore[attr-defined]
-            response.call_on_close(lambda: counting.record(app, media_request))
+        _record_on_close(response, counting.observe(visitor, episode, size, start, stop, ranged))
     return response
 
 
-def _serve_local(episode: Episode, stored: StoredObject) -> Response:
+def _serve_local(episode: Episode, stored: StoredObject, visitor) -> Response:
     size = stored.size
     etag = stored.etag
     last_modified = stored.last_modified.replace(microsecond=0)
@@ -113,10 +129,8 @@ def _serve_local(episode: Episode, stored: StoredObject) -> Response:
         response.headers["Content-Length"] = str(stop - start)
         return response
 
-    media_request = counting.observe(request, episode, size, start, stop, ranged)
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    on_close = (lambda: counting.record(app, media_request)) if media_request else None
-    body = RangeFile(_open_range(episode.storage_key, start, stop), stop - start, on_close)
+    body = RangeFile(_open_range(episode.storage_key, start, stop), stop - start)
+    _record_on_close(body, counting.observe(visitor, episode, size, start, stop, ranged))
     response = Response(
         wrap_file(request.environ, body, CHUNK_SIZE),
         status=status,
@@ -166,16 +180,19 @@ class RangeFile:
     """A read-only stream of exactly ``length`` bytes of ``stream``.
 
     It exposes the underlying file descriptor (when there is one) for the server's
-    ``wsgi.file_wrapper`` to sendfile() from the current offset, and runs ``on_close``
-    once after closing: servers close the body when it has been sent or the client
+    ``wsgi.file_wrapper`` to sendfile() from the current offset, and runs its ``call_on_close``
+    callbacks once after closing: servers close the body when it has been sent or the client
     went away, which is when the request is recorded.
     """
 
-    def __init__(self, stream: BinaryIO, length: int, on_close=None) -> None:
+    def __init__(self, stream: BinaryIO, length: int) -> None:
         self.stream = stream
         self.remaining = length
-        self.on_close = on_close
+        self.on_close: list[Callable[[], None]] = []
         self.closed = False
+
+    def call_on_close(self, callback: Callable[[], None]) -> None:
+        self.on_close.append(callback)
 
     def read(self, size: int = -1) -> bytes:
         if self.remaining <= 0:
@@ -195,5 +212,5 @@ class RangeFile:
         try:
             self.stream.close()
         finally:
-            if self.on_close is not None:
-                self.on_close()
+            for callback in self.on_close:
+                callback()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -140,18 +141,33 @@ def test_ipv6_addresses_in_one_slash_64_are_one_client(app, long_ep, listener):
     assert len(counted(app)) == 2
 
 
-def test_a_failure_to_record_still_serves_the_bytes(app, long_ep, listener, caplog):
+@contextmanager
+def table_gone(app, name: str):
+    """Make counting fail for real: its table disappears for the duration."""
     with app.app_context(), db.engine.begin() as conn:
-        conn.execute(text("ALTER TABLE download_progress RENAME TO download_progress_away"))
+        conn.execute(text(f"ALTER TABLE {name} RENAME TO {name}_away"))
     try:
-        with caplog.at_level(logging.ERROR, logger="publisher.analytics.counting"):
-            response = listener().get(long_ep.url, "bytes=100-")
-        assert response.status_code == 206
-        assert response.data == long_ep.data[100:]
-        assert "Could not record a request" in caplog.text
+        yield
     finally:
         with app.app_context(), db.engine.begin() as conn:
-            conn.execute(text("ALTER TABLE download_progress_away RENAME TO download_progress"))
+            conn.execute(text(f"ALTER TABLE {name}_away RENAME TO {name}"))
+
+
+def test_a_failure_to_record_still_serves_the_bytes(app, long_ep, listener, caplog):
+    with table_gone(app, "downloads"), caplog.at_level(logging.ERROR):
+        response = listener().get(long_ep.url)
+        assert response.status_code == 200
+        assert response.data == long_ep.data
+        assert "Could not record a request" in caplog.text
+    assert counted(app) == []
+
+
+def test_a_failure_to_look_up_counting_still_serves_the_bytes(app, long_ep, listener, caplog):
+    with table_gone(app, "download_progress"), caplog.at_level(logging.ERROR):
+        response = listener().get(long_ep.url, "bytes=100-")
+        assert response.status_code == 206
+        assert response.data == long_ep.data[100:]
+        assert "counting lookup failed" in caplog.text
     assert counted(app) == []
 
 
@@ -164,14 +180,17 @@ def test_counting_can_be_switched_off(app, long_ep, listener):
 def test_concurrent_first_requests_make_one_progress_row(app, long_ep):
     # Two requests of a new client recorded in turn, the second after the first
     # committed, behave as one client: the unique key holds and the row is merged.
-    request = counting.MediaRequest(
-        episode_id=long_ep.episode.id,
+    visitor = counting.Visitor(
         at=datetime.now(UTC),
         day=datetime.now(UTC).date(),
         client_hash="a" * 64,
         user_agent="AntennaPod/3",
         app_name="AntennaPod",
         is_bot=False,
+    )
+    request = counting.MediaRequest(
+        visitor=visitor,
+        episode_id=long_ep.episode.id,
         start=0,
         stop=10_000,
         threshold=len(long_ep.data),
