@@ -27,9 +27,10 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any, Protocol
 
 from flask import Flask, Request, current_app
-from sqlalchemy import delete, exists, literal, select, text
+from sqlalchemy import delete, exists, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql import ColumnElement
 
@@ -89,20 +90,30 @@ def identify(request: Request) -> Visitor | None:
     )
 
 
-def already_counted(visitor: Visitor | None) -> ColumnElement[bool]:
-    """SQL: this visitor is already a download of the episode today (asked together with
-    the episode, so a counted client's further ranges cost no extra query)."""
-    if visitor is None:
-        return literal(True)
+def counted_already(day: Any, client_hash: Any) -> ColumnElement[bool]:
+    """SQL: the client is already a download of the episode (``Episode.id``) that day.
+
+    Asked in the same statement that finds the episode, so a counted client's further
+    ranges cost no extra query. ``day``/``client_hash`` are values or bind parameters.
+    """
     return exists().where(
         DownloadProgress.episode_id == Episode.id,
-        DownloadProgress.day == visitor.day,
-        DownloadProgress.client_hash == visitor.client_hash,
+        DownloadProgress.day == day,
+        DownloadProgress.client_hash == client_hash,
         DownloadProgress.counted.is_(True),
     )
 
 
-def threshold_bytes(episode: Episode, size: int) -> int:
+class MediaFacts(Protocol):
+    """What counting reads of an episode (an Episode row has it)."""
+
+    id: int
+    bitrate: int | None
+    duration_seconds: float | None
+    audio_offset_bytes: int
+
+
+def threshold_bytes(episode: MediaFacts, size: int) -> int:
     """Bytes a client must request to count: audio offset + 1 minute, at most the file."""
     offset = max(0, episode.audio_offset_bytes or 0)
     if episode.bitrate:
@@ -121,7 +132,7 @@ def is_probe(start: int, stop: int, size: int, ranged: bool) -> bool:
 
 
 def observe(
-    visitor: Visitor | None, episode: Episode, size: int, start: int, stop: int, ranged: bool
+    visitor: Visitor | None, episode: MediaFacts, size: int, start: int, stop: int, ranged: bool
 ) -> MediaRequest | None:
     """The countable part of a GET about to be answered, or None (probe, nothing asked)."""
     if visitor is None or stop <= start or is_probe(start, stop, size, ranged):

@@ -17,15 +17,20 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass, fields
+from datetime import UTC, datetime
+from functools import lru_cache
 from typing import BinaryIO
 
 from flask import Response, current_app, redirect, request
-from sqlalchemy import literal, select
+from sqlalchemy import BindParameter, Select, bindparam, literal, select
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.sql import visitors
 from werkzeug.http import http_date, is_resource_modified, quote_etag
 from werkzeug.wsgi import wrap_file
 
 from publisher.analytics import counting
+from publisher.analytics.counting import counted_already
 from publisher.errors import NotFound
 from publisher.extensions import db
 from publisher.media.storage import ObjectNotFound, StoredObject, get_storage
@@ -61,20 +66,69 @@ def media(guid: str, ext: str):
     return _serve_local(episode, stored, visitor)
 
 
-def _public_episode(guid: str, visitor: counting.Visitor | None) -> tuple[Episode, bool]:
+@dataclass(frozen=True)
+class EpisodeMedia:
+    """The columns delivery and counting need (not a whole Episode with its JSON)."""
+
+    id: int
+    storage_key: str | None
+    mime_type: str | None
+    size_bytes: int | None
+    bitrate: int | None
+    duration_seconds: float | None
+    audio_offset_bytes: int
+
+
+MEDIA_COLUMNS = tuple(getattr(Episode, f.name) for f in fields(EpisodeMedia))
+
+
+def _public_episode(guid: str, visitor: counting.Visitor | None) -> tuple[EpisodeMedia, bool]:
     """The public episode with this guid, and whether the visitor is counted already
-    (True when nothing is to be counted, including when counting's table fails)."""
-    query = select(Episode).where(Episode.guid == guid, Episode.public_filter(utcnow()))
-    try:
-        row = db.session.execute(query.add_columns(counting.already_counted(visitor))).first()
-    except SQLAlchemyError:
-        # Counting must never stand between a listener and the audio.
-        db.session.rollback()
-        logger.exception("Download counting lookup failed; serving %s without counting.", guid)
-        row = db.session.execute(query.add_columns(literal(True))).first()
-    if row is None or not row[0].storage_key:
+    (True when nothing is to be counted, including when counting's table fails).
+
+    Every media request makes this lookup, so it is one prebuilt statement run in
+    autocommit (no BEGIN/ROLLBACK round trips, no per-request query building).
+    """
+    params = {"guid": guid, "now": utcnow()}
+    if visitor is not None:
+        params |= {"day": visitor.day, "client_hash": visitor.client_hash}
+    with db.engine.connect() as conn:
+        conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+        try:
+            row = conn.execute(_lookup(counting=visitor is not None), params).first()
+        except SQLAlchemyError:
+            # Counting must never stand between a listener and the audio.
+            logger.exception("Download counting lookup failed; serving %s uncounted.", guid)
+            row = conn.execute(_lookup(counting=False), params).first()
+    if row is None or not row[1]:
         raise NotFound("There is no published episode at this address.")
-    return row[0], bool(row[1])
+    *columns, counted = row
+    return EpisodeMedia(*columns), bool(counted)
+
+
+_NOW = datetime(1901, 1, 1, tzinfo=UTC)  # placeholder, replaced by the bind parameter "now"
+
+
+@lru_cache(maxsize=2)
+def _lookup(counting: bool) -> Select:
+    """The lookup statement, built once through Episode.public_filter (the one public
+    rule), its time turned into the parameter ``now``; with or without the counted check."""
+    statement = select(*MEDIA_COLUMNS).where(
+        Episode.guid == bindparam("guid"), Episode.public_filter(_NOW)
+    )
+    if counting:
+        statement = statement.add_columns(
+            counted_already(bindparam("day"), bindparam("client_hash"))
+        )
+    else:
+        statement = statement.add_columns(literal(True))
+
+    def now_parameter(element):
+        if isinstance(element, BindParameter) and element.value is _NOW:
+            return bindparam("now", type_=element.type)
+        return None
+
+    return visitors.replacement_traverse(statement, {}, now_parameter)
 
 
 def _record_on_close(response_or_body, media_request: counting.MediaRequest | None) -> None:
@@ -84,7 +138,7 @@ def _record_on_close(response_or_body, media_request: counting.MediaRequest | No
     response_or_body.call_on_close(lambda: counting.record(app, media_request))
 
 
-def _redirect_to_store(episode: Episode, url: str, visitor) -> Response:
+def _redirect_to_store(episode: EpisodeMedia, url: str, visitor) -> Response:
     """Count what the client asks for, then send it to the store (which serves ranges)."""
     response = redirect(url, 302)
     # Every request must come back through here to be counted (and presigned URLs expire).
@@ -99,7 +153,7 @@ def _redirect_to_store(episode: Episode, url: str, visitor) -> Response:
     return response
 
 
-def _serve_local(episode: Episode, stored: StoredObject, visitor) -> Response:
+def _serve_local(episode: EpisodeMedia, stored: StoredObject, visitor) -> Response:
     size = stored.size
     etag = stored.etag
     last_modified = stored.last_modified.replace(microsecond=0)
