@@ -19,7 +19,7 @@ from publisher.extensions import db
 from publisher.models import ApiToken, Article, Episode, Show, Tag, User, utcnow
 from publisher.models.show import podcast_guid_for
 
-pytest_plugins = ["tests.audio", "tests.media_fixtures"]
+pytest_plugins = ["tests.audio", "tests.s3server", "tests.media_fixtures"]
 
 
 def _postgres_url() -> str | None:
@@ -194,6 +194,18 @@ class Factory:
             }
             episode = Episode(show_id=show.id, **{**defaults, **fields})
             episode.tags = [self._tag(name) for name in tags]
+            return self._save(episode)
+
+    def ingested_episode(self, path: str | Path, show: Show | None = None, **fields) -> Episode:
+        """An episode made the real way: ``ingest_episode`` on a real audio file (stored in
+        the app's storage), committed, returned detached. ``fields`` go to ingest."""
+        from publisher.media.ingest import ingest_episode
+
+        show = show or self.show()
+        path = Path(path)
+        with self.app.app_context():
+            with path.open("rb") as stream:
+                episode = ingest_episode(db.session.get(Show, show.id), stream, path.name, fields)
             return self._save(episode)
 
     def article(self, public: bool = True, episodes: list[Episode] = (), **fields) -> Article:

@@ -6,15 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
-import mutagen
 import pytest
 
-from publisher.media.storage import get_storage
-from publisher.models import Episode
+from publisher.models import Episode, utcnow
 
-MIME_TYPES = {"mp3": "audio/mpeg", "m4a": "audio/mp4", "ogg": "audio/ogg", "opus": "audio/ogg"}
 APP_UA = "AntennaPod/3.4.0 (Linux;Android 14) ExoPlayerLib/2.19.1"
 
 
@@ -29,39 +27,16 @@ class StoredEpisode:
         return self.path.read_bytes()
 
 
-def _audio_offset(path: Path) -> int:
-    """Bytes before the first audio frame: the ID3v2 tag of an MP3 (0 otherwise)."""
-    head = path.read_bytes()[:10]
-    if head[:3] != b"ID3":
-        return 0
-    size = 0
-    for byte in head[6:10]:  # synchsafe integer: 7 bits per byte
-        size = (size << 7) | (byte & 0x7F)
-    return 10 + size + (10 if head[5] & 0x10 else 0)
-
-
 @pytest.fixture
-def stored_episode(app, factory, audio) -> Callable[..., StoredEpisode]:
-    """Make a public episode whose real audio file is saved in the app's store, with the
-    row's media fields read from the file (as the ingest would)."""
+def stored_episode(factory, audio) -> Callable[..., StoredEpisode]:
+    """Make an episode the real way (``factory.ingested_episode``: probe, store, row) from
+    real audio; public unless ``fields`` say otherwise (status, publish_at, show)."""
 
-    def make(kind: str = "mp3", seconds: float = 5, **fields) -> StoredEpisode:
+    def make(kind: str = "mp3", seconds: float = 5, show=None, **fields) -> StoredEpisode:
         path = audio(kind, seconds=seconds)
-        info = mutagen.File(path).info
-        extension = path.suffix.lstrip(".")
-        mime = MIME_TYPES[extension]
-        defaults = {
-            "mime_type": mime,
-            "size_bytes": path.stat().st_size,
-            "duration_seconds": info.length,
-            "bitrate": getattr(info, "bitrate", None) or None,
-            "audio_offset_bytes": _audio_offset(path),
-        }
-        episode = factory.episode(**{**defaults, **fields})
-        if not episode.storage_key.endswith("." + extension):
-            raise AssertionError("pass storage_key with the file's extension")
-        with app.app_context():
-            get_storage().save_file(episode.storage_key, path, content_type=mime)
+        fields.setdefault("status", "published")
+        fields.setdefault("publish_at", utcnow() - timedelta(hours=1))
+        episode = factory.ingested_episode(path, show=show, **fields)
         return StoredEpisode(episode, path, f"/media/{episode.guid}.{episode.extension}")
 
     return make

@@ -150,9 +150,11 @@ def test_head_with_a_range_describes_the_partial_answer(ep, app_client):
 
 
 def test_the_real_content_type_is_sent(stored_episode, app_client):
-    ep = stored_episode("m4a", seconds=2, storage_key="shows/x/ep/episode.m4a")
+    ep = stored_episode("m4a", seconds=2)
     response = app_client.get(ep.url, "bytes=0-15")
-    assert response.headers["Content-Type"] == "audio/mp4"
+    # The probed type of the row (Apple's audio/x-m4a for podcasts), not a guess.
+    assert response.headers["Content-Type"] == ep.episode.mime_type
+    assert ep.episode.mime_type in ("audio/x-m4a", "audio/mp4")
     assert response.data == ep.data[:16]
 
 
