@@ -100,10 +100,10 @@ def _public_episode(guid: str, visitor: counting.Visitor | None) -> tuple[Episod
             # Counting must never stand between a listener and the audio.
             logger.exception("Download counting lookup failed; serving %s uncounted.", guid)
             row = conn.execute(_lookup(counting=False), params).first()
-    if row is None or not row[1]:
+    episode = EpisodeMedia(*row[:-1]) if row is not None else None
+    if episode is None or not episode.storage_key:
         raise NotFound("There is no published episode at this address.")
-    *columns, counted = row
-    return EpisodeMedia(*columns), bool(counted)
+    return episode, bool(row[-1])
 
 
 _NOW = datetime(1901, 1, 1, tzinfo=UTC)  # placeholder, replaced by the bind parameter "now"
@@ -123,12 +123,18 @@ def _lookup(counting: bool) -> Select:
     else:
         statement = statement.add_columns(literal(True))
 
+    replaced = []
+
     def now_parameter(element):
         if isinstance(element, BindParameter) and element.value is _NOW:
+            replaced.append(element)
             return bindparam("now", type_=element.type)
         return None
 
-    return visitors.replacement_traverse(statement, {}, now_parameter)
+    statement = visitors.replacement_traverse(statement, {}, now_parameter)
+    if not replaced:  # public_filter changed shape: fail loudly, never compare with 1901
+        raise RuntimeError("Episode.public_filter no longer takes 'now' as a plain value")
+    return statement
 
 
 def _record_on_close(response_or_body, media_request: counting.MediaRequest | None) -> None:
