@@ -44,10 +44,12 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from publisher.api import bp as api_bp
+    from publisher.feeds import bp as feeds_bp
     from publisher.site import bp as site_bp
 
     app.register_blueprint(site_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(feeds_bp)
 
 
 def register_error_handlers(app: Flask) -> None:

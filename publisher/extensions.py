@@ -44,16 +44,10 @@ def init_extensions(app: Flask) -> None:
         compare_type=True,
         render_as_batch=True,
     )
-    login_manager.init_app(app)
-    login_manager.login_view = None
     csrf.init_app(app)
-
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        from publisher.models import User
-
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        return user if user is not None and user.active else None
+    # login_manager is bound by the studio blueprint when it lands (sign-in pages). Bound
+    # here, Flask-Login's after_request reads the session on every request, which marks
+    # every public answer (feeds included) "Vary: Cookie" and defeats CDN caching.
 
 
 @event.listens_for(Engine, "connect")

@@ -3,6 +3,7 @@ the session. Use the ``audio`` fixture: ``audio("mp3", seconds=5)`` returns a Pa
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import subprocess
 from pathlib import Path
@@ -35,7 +36,9 @@ def make_audio(
         pytest.fail("ffmpeg is required for the audio fixtures: run `make test`, which installs it")
     extension, codec_args = FORMATS[kind]
     sample_rate = 48000 if kind == "opus" else sample_rate
-    name = f"{kind}-{seconds:g}s-{channels}ch-{sample_rate}{'-t' if title else ''}.{extension}"
+    # Every argument that changes the bytes is part of the cached file's name.
+    tagged = f"-t{hashlib.sha256(title.encode()).hexdigest()[:10]}" if title else ""
+    name = f"{kind}-{seconds:g}s-{channels}ch-{sample_rate}{tagged}.{extension}"
     path = directory / name
     if path.exists():
         return path

@@ -12,6 +12,7 @@ Fixtures:
 from __future__ import annotations
 
 import contextlib
+import functools
 import socket
 import threading
 import uuid
@@ -38,7 +39,9 @@ class S3Server:
     endpoint_url: str
     port: int
 
+    @functools.cached_property
     def client(self):
+        """A plain boto3 client on the server (not the app's), to look behind its back."""
         return boto3.session.Session().client(
             "s3",
             endpoint_url=self.endpoint_url,
@@ -70,7 +73,7 @@ def s3_server() -> Iterator[S3Server]:
 
 @pytest.fixture
 def s3_client(s3_server: S3Server):
-    return s3_server.client()
+    return s3_server.client
 
 
 @pytest.fixture

@@ -19,3 +19,13 @@ def test_home_lists_public_content_and_hides_the_rest(client, factory):
     assert "Public episode" in page and "24:55" in page
     assert "Draft" not in page
     assert "Tomorrow" not in page
+
+
+def test_public_answers_do_not_vary_on_cookies(client, factory):
+    """Nothing on a public GET reads the session, so CDNs can share cached answers."""
+    show = factory.show()
+    factory.episode(show=show)
+    for path in ("/", f"/shows/{show.slug}/feed.xml", "/feed.xml", "/sitemap.xml"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert "Cookie" not in response.headers.get("Vary", ""), path

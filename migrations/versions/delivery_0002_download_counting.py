@@ -1,7 +1,7 @@
 """Download counting: byte-coverage progress per (episode, day, client), downloads.day
 
 Revision ID: delivery_0002
-Revises: site_0002
+Revises: feeds_0002
 Create Date: 2026-11-27 21:49:13.680844
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'delivery_0002'
-down_revision = 'site_0002'
+down_revision = 'feeds_0002'
 branch_labels = None
 depends_on = None
 

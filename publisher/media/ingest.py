@@ -13,10 +13,11 @@ import io
 import logging
 import os
 import re
+import stat
 import tempfile
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -79,18 +80,80 @@ def too_large(size: int | None = None) -> UploadTooLarge:
     )
 
 
-@dataclass(frozen=True)
 class Spooled:
-    path: Path
-    size: int
-    sha256: str
+    """The upload as a file on disk, with its size and (once known) its sha256."""
+
+    def __init__(self, path: Path, size: int, sha256: str | None = None) -> None:
+        self.path = path
+        self.size = size
+        self._sha256 = sha256
+        self._hashing: threading.Thread | None = None
+        self._hash_error: BaseException | None = None
+
+    def hash_in_background(self) -> None:
+        """Hash the file in a thread, overlapping the store's upload (hashlib and file
+        reads release the GIL): the sha256 costs no extra wall time."""
+        if self._sha256 is not None or self._hashing is not None:
+            return
+
+        def run() -> None:
+            try:
+                digest = hashlib.sha256()
+                with open(self.path, "rb") as handle:
+                    while chunk := handle.read(CHUNK_SIZE):
+                        digest.update(chunk)
+                self._sha256 = digest.hexdigest()
+            except BaseException as exc:  # reported by .sha256
+                self._hash_error = exc
+
+        self._hashing = threading.Thread(target=run, name="publisher-sha256", daemon=True)
+        self._hashing.start()
+
+    @property
+    def sha256(self) -> str:
+        self.hash_in_background()
+        if self._hashing is not None:
+            self._hashing.join()
+        if self._hash_error is not None:
+            raise self._hash_error
+        assert self._sha256 is not None
+        return self._sha256
+
+
+def _regular_file_path(stream: BinaryIO) -> Path | None:
+    """A path that reopens the stream's file, when the stream is a regular file read from
+    its start (a file opened by a script, or Werkzeug's temporary file for a large
+    request body). Such an upload is already on disk: copying it again is wasted time."""
+    try:
+        fd = stream.fileno()
+        if stream.tell() != 0 or not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+        return None
+    name = getattr(stream, "name", None)
+    if (
+        isinstance(name, str)
+        and os.path.isfile(name)
+        and os.path.samestat(os.stat(name), os.fstat(fd))
+    ):
+        return Path(name)
+    proc = Path(f"/proc/self/fd/{fd}")  # Linux: reopens even an unlinked temporary file
+    return proc if proc.exists() else None
 
 
 @contextmanager
 def spool_upload(stream: BinaryIO) -> Iterator[Spooled]:
-    """Copy the stream to a temporary file in chunks, hashing and counting; the file is
+    """The upload as a file: the stream's own file when it is one, else a temporary copy
+    made in chunks (hashing and counting as it goes, never the whole file in memory),
     removed on exit. Past MAX_UPLOAD_MB: UploadTooLarge (413), nothing kept."""
     limit = max_upload_bytes()
+    existing = _regular_file_path(stream)
+    if existing is not None:
+        size = os.fstat(stream.fileno()).st_size
+        if size > limit:
+            raise too_large(size)
+        yield Spooled(existing, size)
+        return
     directory = current_app.config.get("UPLOAD_TEMP_DIR") or None
     if directory:
         os.makedirs(directory, exist_ok=True)
@@ -117,27 +180,27 @@ def ingest_episode(show: Show, stream: BinaryIO, filename: str, fields: dict[str
     publish_at (aware datetime), season, number, episode_type, explicit, slug.
     The title defaults to the file's title tag, else a readable form of the file name.
     """
-    values = _checked_fields(fields)
-    if values.get("slug") and _slug_taken(show, values["slug"]):
-        raise Conflict(f"The slug '{values['slug']}' is already used by another episode.")
+    values = checked_fields(fields)
+    check_slug_free(show, values)
     with spool_upload(stream) as upload:
         with open(upload.path, "rb") as handle:
             info = probe(handle, filename)
-        episode = Episode(show_id=show.id, guid=new_guid())
-        episode.title = values.pop("title", None) or info.tags.get("title") or title_from(filename)
-        episode.title = episode.title[:300]
-        slug = values.pop("slug", None)
-        episode.slug = slug or unique_slug(episode.title, lambda s: _slug_taken(show, s))
-        for name, value in values.items():
-            setattr(episode, name, value)
+        episode = new_episode(show, values, info, filename)
         storage = get_storage()
-        written = _store_media(storage, episode, show.id, upload, info, filename, avoid=())
+
+        def put_audio(key: str) -> None:
+            storage.save_file(
+                key, upload.path, content_type=info.mime_type, cache_control=MEDIA_CACHE_CONTROL
+            )
+
+        upload.hash_in_background()
+        written = store_media(storage, episode, show.id, info, filename, put_audio)
         try:
-            db.session.add(episode)
-            db.session.flush()
+            episode.size_bytes, episode.sha256 = upload.size, upload.sha256
         except BaseException:
             _remove_now(storage, written)
             raise
+        flush_or_remove(storage, written, episode)
     logger.info("Ingested %s as episode %s (%s)", episode.storage_key, episode.id, info)
     return episode
 
@@ -150,14 +213,22 @@ def replace_episode_audio(episode: Episode, stream: BinaryIO, filename: str) -> 
         with open(upload.path, "rb") as handle:
             info = probe(handle, filename)
         storage = get_storage()
-        written = _store_media(
-            storage, episode, episode.show_id, upload, info, filename, avoid=old_keys
+
+        def put_audio(key: str) -> None:
+            storage.save_file(
+                key, upload.path, content_type=info.mime_type, cache_control=MEDIA_CACHE_CONTROL
+            )
+
+        upload.hash_in_background()
+        written = store_media(
+            storage, episode, episode.show_id, info, filename, put_audio, avoid=old_keys
         )
         try:
-            db.session.flush()
+            episode.size_bytes, episode.sha256 = upload.size, upload.sha256
         except BaseException:
             _remove_now(storage, written)
             raise
+        flush_or_remove(storage, written)
     current = {episode.storage_key, episode.artwork_key}
     for key in old_keys:
         if key and key not in current:
@@ -179,24 +250,37 @@ def delete_episode(episode: Episode) -> None:
 # -- helpers ---------------------------------------------------------------------------------
 
 
-def _store_media(
+def new_episode(show: Show, values: dict[str, Any], info: AudioInfo, filename: str) -> Episode:
+    """An unsaved episode row with its guid, title (the field, else the title tag, else
+    the file name), a slug unique in the show, and the checked fields."""
+    values = dict(values)
+    episode = Episode(show_id=show.id, guid=new_guid())
+    title = values.pop("title", None) or info.tags.get("title") or title_from(filename)
+    episode.title = title[:300]
+    slug = values.pop("slug", None)
+    episode.slug = slug or unique_slug(episode.title, lambda s: slug_taken(show, s))
+    for name, value in values.items():
+        setattr(episode, name, value)
+    return episode
+
+
+def store_media(
     storage: Storage,
     episode: Episode,
     show_id: int,
-    upload: Spooled,
     info: AudioInfo,
     filename: str,
+    put_audio: Callable[[str], None],
     avoid: list[str | None] | tuple = (),
 ) -> list[str]:
-    """Store the audio (and embedded cover art) under fresh keys and fill the media
-    columns. Returns the keys written, each registered for removal on rollback."""
+    """Store the audio (``put_audio(key)`` writes it) and the embedded cover art under
+    fresh keys, and fill the media columns. Returns the keys written, each registered
+    for removal on rollback; on failure removes them at once."""
     folder = f"shows/{show_id}/{episode.guid}"
     written: list[str] = []
     try:
         key = _fresh_key(folder, episode.slug, info.extension, avoid)
-        storage.save_file(
-            key, upload.path, content_type=info.mime_type, cache_control=MEDIA_CACHE_CONTROL
-        )
+        put_audio(key)
         written.append(key)
         delete_on_rollback(key, storage)
         if info.cover_art and info.cover_art_mime:
@@ -216,10 +300,19 @@ def _store_media(
         raise
     apply_audio_info(episode, info)
     episode.storage_key = key
-    episode.size_bytes = upload.size
-    episode.sha256 = upload.sha256
     episode.original_filename = original_name(filename)
     return written
+
+
+def flush_or_remove(storage: Storage, written: list[str], new_row: Episode | None = None) -> None:
+    """Flush; if the database refuses, remove what was just stored before re-raising."""
+    try:
+        if new_row is not None:
+            db.session.add(new_row)
+        db.session.flush()
+    except BaseException:
+        _remove_now(storage, written)
+        raise
 
 
 def apply_audio_info(episode: Episode, info: AudioInfo) -> None:
@@ -254,7 +347,7 @@ def _fresh_key(folder: str, stem: str, extension: str, avoid) -> str:
     return key
 
 
-def _slug_taken(show: Show, slug: str) -> bool:
+def slug_taken(show: Show, slug: str) -> bool:
     statement = select(Episode.id).where(Episode.show_id == show.id, Episode.slug == slug)
     return db.session.scalar(statement) is not None
 
@@ -272,7 +365,12 @@ def title_from(filename: str) -> str:
     return (words[:1].upper() + words[1:]) if words else "Untitled episode"
 
 
-def _checked_fields(fields: dict[str, Any]) -> dict[str, Any]:
+def check_slug_free(show: Show, values: dict[str, Any]) -> None:
+    if values.get("slug") and slug_taken(show, values["slug"]):
+        raise Conflict(f"The slug '{values['slug']}' is already used by another episode.")
+
+
+def checked_fields(fields: dict[str, Any]) -> dict[str, Any]:
     """Validate the optional episode fields; a ValidationError names each bad one."""
     unknown = sorted(set(fields) - EPISODE_FIELDS)
     problems: list[dict[str, str]] = [

@@ -33,8 +33,7 @@ from typing import Any, BinaryIO
 
 import mutagen
 from mutagen.flac import FLAC, Picture
-from mutagen.id3 import ID3
-from mutagen.mp3 import MP3
+from mutagen.id3 import ID3, ID3NoHeaderError
 from mutagen.mp4 import MP4, Atoms
 from mutagen.oggopus import OggOpus
 from mutagen.oggvorbis import OggVorbis
@@ -405,15 +404,28 @@ def _id3_total_size(head: bytes) -> int:
     return 10 + _syncsafe(head[6:10]) + footer
 
 
+def _id3v2_end(fileobj: BinaryIO) -> int:
+    """Where the stacked ID3v2 tags at the start end (0 without any)."""
+    start = 0
+    while tag := _id3_total_size(_read_at(fileobj, start, 10)):
+        start += tag
+    return start
+
+
+def _load_id3(fileobj: BinaryIO, has_v2: bool) -> ID3 | None:
+    """The ID3 tags: the ID3v2 tag when there is one (then the legacy ID3v1 at the end is
+    not read: one request less over S3), else an ID3v1 tag if present."""
+    fileobj.seek(0)
+    try:
+        return ID3(fileobj, load_v1=not has_v2)
+    except ID3NoHeaderError:
+        return None
+
+
 def _audio_bounds(fileobj: BinaryIO, size: int) -> tuple[int, int]:
     """Where the MPEG frames start (after any stacked ID3v2 tags) and end (before an
     ID3v1 or APEv2 tag at the end of the file)."""
-    start = 0
-    while True:
-        tag = _id3_total_size(_read_at(fileobj, start, 10))
-        if not tag:
-            break
-        start += tag
+    start = _id3v2_end(fileobj)
     end = size
     if size >= 128 and _read_at(fileobj, size - 128, 3) == b"TAG":
         end -= 128
@@ -473,7 +485,7 @@ def _parse_vbr_header(frame: bytes) -> _VbrHeader | None:
 
 
 def _probe_mp3(fileobj: BinaryIO, size: int) -> AudioInfo:
-    audio_start, audio_end = _audio_bounds(fileobj, size)
+    audio_start = _id3v2_end(fileobj)
     window = _read_at(fileobj, audio_start, 64 * 1024)
     found = _find_frame_run(window, 0, run=4)
     if found is None:
@@ -486,10 +498,12 @@ def _probe_mp3(fileobj: BinaryIO, size: int) -> AudioInfo:
     assert first is not None
     frame_length, samples_per_frame, sample_rate, _bitrate = first
     channels = 1 if (window[found[0] + 3] >> 6) & 3 == 3 else 2
-    audio_bytes = audio_end - first_offset
     vbr = _parse_vbr_header(window[found[0] : found[0] + frame_length + 64])
 
     if vbr is not None and vbr.frames:
+        # The header has it all: no need to read the end of the file (over S3 that
+        # saves a request; a trailing ID3v1/APE tag is noise for this check).
+        audio_bytes = size - first_offset
         announced = vbr.bytes or 0
         if announced and audio_bytes < announced * 0.95:
             raise ProbeError(
@@ -503,13 +517,10 @@ def _probe_mp3(fileobj: BinaryIO, size: int) -> AudioInfo:
         payload = (announced or audio_bytes) - frame_length  # the header frame is silent
         bitrate = round(payload * 8 / duration) if duration > 0 else None
     else:
+        _start, audio_end = _audio_bounds(fileobj, size)
         duration, bitrate = _mp3_duration_without_header(fileobj, first_offset, audio_end)
 
-    fileobj.seek(0)
-    mp3 = MP3(fileobj)  # tags (ID3) and a sanity check by the reference parser
-    tags, cover, cover_mime, chapters = _from_id3(mp3.tags)
-    if mp3.info.sample_rate != sample_rate:
-        logger.info("mutagen and our frame parser disagree on the sample rate")
+    tags, cover, cover_mime, chapters = _from_id3(_load_id3(fileobj, has_v2=audio_start > 0))
     return AudioInfo(
         duration_seconds=duration,
         bitrate=bitrate,
@@ -1165,7 +1176,7 @@ def clean_text(value: str | None, *, multiline: bool = False, max_length: int = 
     if value is None:
         return None
     value = unicodedata.normalize("NFC", str(value))
-    value = _CONTROL.sub(" " if multiline else "", value.replace("\r\n", "\n"))
+    value = _CONTROL.sub(" ", value.replace("\r\n", "\n"))
     if multiline:
         value = "\n".join(" ".join(line.split()) for line in value.split("\n")).strip()
     else:

@@ -11,6 +11,7 @@ import logging
 import os
 import shutil
 import tempfile
+import threading
 import uuid
 from abc import ABC, abstractmethod
 from collections import OrderedDict
@@ -44,6 +45,8 @@ logger = logging.getLogger(__name__)
 
 CHUNK_SIZE = 1024 * 1024
 CHECK_PREFIX = ".publisher-check/"
+# What a probe reads first: the ID3 tag (without a big picture) and the first frames.
+PROBE_PREFETCH = 192 * 1024
 
 
 class StorageError(PublisherError):
@@ -276,6 +279,20 @@ class _BoundedReader:
         self.close()
 
 
+_BOTO_LOCK = threading.Lock()
+_BOTO_SESSIONS: dict[int, boto3.session.Session] = {}
+
+
+def _boto_session() -> boto3.session.Session:
+    """One boto3 session per process (credentials are read from the environment when it
+    is first used, like boto3's default session)."""
+    pid = os.getpid()  # never share across fork: each worker process gets its own
+    if pid not in _BOTO_SESSIONS:
+        _BOTO_SESSIONS.clear()
+        _BOTO_SESSIONS[pid] = boto3.session.Session()
+    return _BOTO_SESSIONS[pid]
+
+
 class RangedReader(io.RawIOBase):
     """A seekable, read-only file object over a remote object of known size: every read
     is served from a small cache of fetched ranges or by one ranged fetch of at least
@@ -298,6 +315,10 @@ class RangedReader(io.RawIOBase):
         self.bytes_fetched = 0
         self.fetches = 0
 
+    @property
+    def size(self) -> int:
+        return self._size
+
     def readable(self) -> bool:
         return True
 
@@ -313,6 +334,13 @@ class RangedReader(io.RawIOBase):
             raise OSError("negative seek position")
         self._position = base + offset
         return self._position
+
+    def preload(self, position: int, data: bytes) -> None:
+        """Bytes already fetched (counted as such)."""
+        if data:
+            self._segments[position] = data
+            self.bytes_fetched += len(data)
+            self.fetches += 1
 
     def readinto(self, buffer: Any) -> int:
         view = memoryview(buffer).cast("B")
@@ -387,9 +415,11 @@ class S3Storage(Storage):
             request_checksum_calculation="when_required",
             response_checksum_validation="when_required",
         )
-        self.client = boto3.session.Session().client(
-            "s3", endpoint_url=self.endpoint_url, region_name=region or None, config=config
-        )
+        with _BOTO_LOCK:  # building clients is not thread-safe; the shared session
+            # keeps the parsed service model, so a new client costs milliseconds.
+            self.client = _boto_session().client(
+                "s3", endpoint_url=self.endpoint_url, region_name=region or None, config=config
+            )
         self.transfer_config = TransferConfig(
             multipart_threshold=multipart_threshold,
             multipart_chunksize=multipart_chunksize,
@@ -407,6 +437,7 @@ class S3Storage(Storage):
             ("S3_MAX_ATTEMPTS", "max_attempts"),
             ("S3_CONNECT_TIMEOUT", "connect_timeout"),
             ("S3_READ_TIMEOUT", "read_timeout"),
+            ("S3_MULTIPART_THRESHOLD_MB", "multipart_threshold"),
             ("S3_MULTIPART_CHUNK_MB", "multipart_chunksize"),
             ("S3_MAX_CONCURRENCY", "max_concurrency"),
         ):
@@ -516,9 +547,24 @@ class S3Storage(Storage):
             )
             return response["Body"].read()
 
-    def open_seekable(self, key: str) -> RangedReader:
-        size = self.stat(key).size
-        return RangedReader(lambda start, end: self._read_range(key, start, end), size)
+    def open_seekable(self, key: str, prefetch: int = PROBE_PREFETCH) -> RangedReader:
+        """A seekable reader; its first request fetches the first ``prefetch`` bytes and
+        learns the size from Content-Range (no HEAD): most probes need nothing more."""
+        validate_key(key)
+        with self._errors("read", key):
+            try:
+                response = self.client.get_object(
+                    Bucket=self.bucket, Key=key, Range=f"bytes=0-{prefetch - 1}"
+                )
+            except ClientError as exc:
+                if exc.response.get("Error", {}).get("Code") != "InvalidRange":
+                    raise
+                response = None  # an empty object has no byte 0
+            head = response["Body"].read() if response else b""
+        size = int(response["ContentRange"].rsplit("/", 1)[1]) if response else 0
+        reader = RangedReader(lambda start, end: self._read_range(key, start, end), size)
+        reader.preload(0, head)
+        return reader
 
     def stat(self, key):
         validate_key(key)
@@ -579,13 +625,21 @@ class S3Storage(Storage):
 
     # -- multipart uploads straight from clients (media/direct.py) ---------------------
 
-    def create_multipart_upload(self, key: str, content_type: str) -> str:
+    def create_multipart_upload(
+        self, key: str, content_type: str, metadata: dict[str, str] | None = None
+    ) -> str:
         validate_key(key)
         with self._errors("start an upload to", key):
             response = self.client.create_multipart_upload(
-                Bucket=self.bucket, Key=key, ContentType=content_type
+                Bucket=self.bucket, Key=key, ContentType=content_type, Metadata=metadata or {}
             )
         return response["UploadId"]
+
+    def stat_metadata(self, key: str) -> dict[str, str]:
+        """The user metadata (x-amz-meta-*) of an object."""
+        validate_key(key)
+        with self._errors("read", key):
+            return dict(self.client.head_object(Bucket=self.bucket, Key=key).get("Metadata", {}))
 
     def presigned_upload_part(
         self, key: str, upload_id: str, part_number: int, expires: int | None = None

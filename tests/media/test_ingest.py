@@ -260,3 +260,31 @@ def test_delete_removes_objects_only_after_commit(app, factory, audio):
         assert get_storage().exists(episode.storage_key)
         db.session.commit()
     assert stored_keys(app) == [] and episode_count(app) == 0
+
+
+def test_an_upload_already_on_disk_is_not_copied_again(app, factory, audio):
+    """Werkzeug keeps large request bodies in an unnamed temporary file: ingest reads it
+    in place (hashing it while the store uploads) instead of spooling a second copy."""
+    import tempfile
+
+    path = audio("flac", seconds=2)
+    show = factory.show()
+    with tempfile.TemporaryFile() as body, app.app_context():
+        body.write(path.read_bytes())
+        body.seek(0)
+        episode = ingest_episode(db.session.get(Show, show.id), body, "a.flac", {})
+        db.session.commit()
+        assert episode.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+        assert episode.size_bytes == path.stat().st_size
+        with get_storage().open(episode.storage_key) as handle:
+            assert handle.read() == path.read_bytes()
+
+
+@pytest.mark.parametrize("extra_config", [{"MAX_UPLOAD_MB": 1}])
+def test_a_file_on_disk_over_the_limit_is_refused_without_reading_it(app, factory, tmp_path):
+    big = tmp_path / "big.wav"
+    big.write_bytes(b"\x00" * (1024 * 1024 + 1))
+    show = factory.show()
+    with app.app_context(), big.open("rb") as stream, pytest.raises(UploadTooLarge):
+        ingest_episode(db.session.get(Show, show.id), stream, "big.wav", {})
+    assert stored_keys(app) == []

@@ -66,7 +66,8 @@ def test_seekable_reader_reads_only_what_is_asked(store):
         assert handle.read(10) == data[1000:1010]
         assert handle.read(5) == data[1010:1015]
         if isinstance(handle, RangedReader):
-            assert handle.fetches == 2 and handle.bytes_fetched < 70 * 1024
+            # The first 192 KB come with the opening request, then 100 bytes at the end.
+            assert (handle.fetches, handle.bytes_fetched) == (2, 192 * 1024 + 100)
 
 
 def test_check_writes_reads_and_deletes_a_probe_object(store):
