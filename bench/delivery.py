@@ -6,8 +6,8 @@
 2. Counting cost: the same media requests with counting on and off, every request from
    a new client (the worst case: each one writes a progress row and a download).
    Target: counting adds <= 10 % to a media request's time.
-3. Load: 100 concurrent listeners (a Python asyncio client) fetch the home page (in
-   place of the feed, which another branch builds) and episodes the way apps do: HEAD,
+3. Load: 100 concurrent listeners (a Python asyncio client) fetch the show's podcast
+   feed and episodes the way apps do: HEAD,
    probes, range walks that stop early or go on, whole files, repeats, a few bots. Target:
    zero 5xx, and the stored download counts equal the count expected from what was sent.
 
@@ -412,6 +412,7 @@ APPS = [
     "Podcasts/1650.20 CFNetwork/1490.0.4 Darwin/23.2.0",
 ]
 BOT = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
+FEED = "/shows/bench/feed.xml"  # the podcast feed of the bench show
 
 
 async def listener(number: int, base: str, episodes: list[dict], deadline: float,
@@ -424,7 +425,7 @@ async def listener(number: int, base: str, episodes: list[dict], deadline: float
         ua = BOT + f" l{number}-{iteration}" if bot else f"{rng.choice(APPS)} l{number}-{iteration}"
         if bot:
             expect.bots.add(ua)
-        status, _h, n = await http(host, int(port), "GET", "/", {"User-Agent": ua})
+        status, _h, n = await http(host, int(port), "GET", FEED, {"User-Agent": ua})
         expect.statuses[status] += 1
         expect.requests += 1
         expect.bytes += n
