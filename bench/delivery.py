@@ -508,6 +508,7 @@ def load(fixture: Fixture, seconds: int, listeners: int) -> tuple[list[list[obje
         started = time.monotonic()
         expect = asyncio.run(load_run(base, episodes, seconds, listeners))
         elapsed = time.monotonic() - started
+        time.sleep(1)  # the workers' background recorders write within 50 ms
     if datetime.now(UTC).date() != day:
         print("(The run crossed UTC midnight: counts restart per day; run it again.)")
     people, bots = stored_counts(fixture, [e["guid"] for e in episodes])

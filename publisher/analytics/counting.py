@@ -164,87 +164,103 @@ def covered(spans: list[list[int]]) -> int:
     return sum(stop - start for start, stop in spans)
 
 
-def record(app: Flask, media_request: MediaRequest) -> None:
-    """Record a delivered request; never raises (delivery must not depend on it)."""
+def submit(app: Flask, media_request: MediaRequest) -> None:
+    """Hand a delivered request to counting: to this process's background recorder
+    (the default), or recorded at once when ``ANALYTICS_BACKGROUND`` is off (tests)."""
+    if app.config.get("ANALYTICS_BACKGROUND", not app.testing):
+        from publisher.analytics.recorder import recorder_for
+
+        recorder_for(app).submit(media_request)
+    else:
+        record(app, [media_request])
+
+
+def record(app: Flask, media_requests: list[MediaRequest]) -> None:
+    """Record delivered requests in one transaction; never raises (delivery must not
+    depend on it): a failure is logged with the episodes concerned."""
     try:
         with app.app_context():
-            _record_with_retry(media_request)
+            try:
+                _record_batch(media_requests)
+            except IntegrityError:
+                # Two processes raced to create the same client's progress row; the
+                # loser runs again, one request at a time, against the winner's row.
+                db.session.rollback()
+                for media_request in media_requests:
+                    _record_batch([media_request])
     except Exception:
+        episodes = sorted({r.episode_id for r in media_requests})
         logger.exception(
-            "Could not record a request for episode %s; the media was served anyway.",
-            media_request.episode_id,
+            "Could not record a request for episode(s) %s; the media was served anyway.",
+            ", ".join(map(str, episodes)),
         )
 
 
-def _record_with_retry(media_request: MediaRequest) -> None:
-    # Two first requests of the same client can race to create its progress row; the
-    # loser hits the unique constraint and simply runs again against the winner's row.
-    for attempt in (1, 2):
-        try:
-            _record_once(media_request)
-            return
-        except IntegrityError:
-            db.session.rollback()
-            if attempt == 2:
-                raise
-
-
-def _record_once(media_request: MediaRequest) -> bool:
-    """One short transaction; True when this request made the client a download."""
+def _record_batch(media_requests: list[MediaRequest]) -> int:
+    """Apply requests in one short transaction; how many became downloads."""
     session = db.session
-    visitor = media_request.visitor
     try:
-        progress = session.scalar(
-            select(DownloadProgress)
-            .where(
-                DownloadProgress.episode_id == media_request.episode_id,
-                DownloadProgress.day == visitor.day,
-                DownloadProgress.client_hash == visitor.client_hash,
-            )
-            .with_for_update()
-        )
-        if progress is not None and progress.counted:
-            session.rollback()  # already a download today: nothing to write
-            return False
-        if progress is None:
-            progress = DownloadProgress(
-                episode_id=media_request.episode_id,
-                day=visitor.day,
-                client_hash=visitor.client_hash,
-                spans=[],
-                covered_bytes=0,
-                counted=False,
-            )
-            session.add(progress)
-        spans = [list(span) for span in progress.spans or []]
-        if len(spans) < MAX_SPANS:
-            spans = merge_span(spans, media_request.start, media_request.stop)
-        progress.spans = spans
-        progress.covered_bytes = covered(spans)
-        counted_now = progress.covered_bytes >= media_request.threshold
-        if counted_now:
-            progress.counted = True
-            session.add(
-                Download(
-                    episode_id=media_request.episode_id,
-                    created_at=visitor.at,
-                    day=visitor.day,
-                    client_hash=visitor.client_hash,
-                    user_agent=visitor.user_agent,
-                    app_name=visitor.app_name,
-                    is_bot=visitor.is_bot,
-                )
-            )
-        if session.get_bind().dialect.name == "postgresql":
-            # Counting may lose its last few milliseconds of writes if PostgreSQL
-            # crashes (the database stays consistent); in exchange the commit does not
-            # wait for the WAL flush, which costs more than the rest of the recording.
-            session.execute(text("SET LOCAL synchronous_commit TO OFF"))
-        session.commit()
-        return counted_now
+        outcomes = [_apply(session, media_request) for media_request in media_requests]
+        if any(outcome is not None for outcome in outcomes):
+            if session.get_bind().dialect.name == "postgresql":
+                # Counting may lose its last few milliseconds of writes if PostgreSQL
+                # crashes (the database stays consistent); in exchange the commit does
+                # not wait for the WAL flush, which costs more than the rest.
+                session.execute(text("SET LOCAL synchronous_commit TO OFF"))
+            session.commit()
+        else:
+            session.rollback()  # only clients already counted: nothing to write
+        return sum(bool(outcome) for outcome in outcomes)
     except BaseException:
         session.rollback()
         raise
+
+
+def _apply(session, media_request: MediaRequest) -> bool | None:
+    """Add one request to its client's progress: None when there was nothing to write
+    (the client is already counted), else whether this request made a download."""
+    visitor = media_request.visitor
+    progress = session.scalar(
+        select(DownloadProgress)
+        .where(
+            DownloadProgress.episode_id == media_request.episode_id,
+            DownloadProgress.day == visitor.day,
+            DownloadProgress.client_hash == visitor.client_hash,
+        )
+        .with_for_update()
+    )
+    if progress is not None and progress.counted:
+        return None  # already a download today
+    if progress is None:
+        progress = DownloadProgress(
+            episode_id=media_request.episode_id,
+            day=visitor.day,
+            client_hash=visitor.client_hash,
+            spans=[],
+            covered_bytes=0,
+            counted=False,
+        )
+        session.add(progress)
+    spans = [list(span) for span in progress.spans or []]
+    if len(spans) < MAX_SPANS:
+        spans = merge_span(spans, media_request.start, media_request.stop)
+    progress.spans = spans
+    progress.covered_bytes = covered(spans)
+    if progress.covered_bytes < media_request.threshold:
+        return False
+    progress.counted = True
+    session.add(
+        Download(
+            episode_id=media_request.episode_id,
+            created_at=visitor.at,
+            day=visitor.day,
+            client_hash=visitor.client_hash,
+            user_agent=visitor.user_agent,
+            app_name=visitor.app_name,
+            is_bot=visitor.is_bot,
+        )
+    )
+    return True
 
 
 def prune_progress(before: date) -> int:

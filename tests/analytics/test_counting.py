@@ -195,12 +195,43 @@ def test_concurrent_first_requests_make_one_progress_row(app, long_ep):
         stop=10_000,
         threshold=len(long_ep.data),
     )
-    counting.record(app, request)
-    counting.record(app, request)
+    counting.record(app, [request])
+    counting.record(app, [request])
     with app.app_context():
         [row] = db.session.scalars(select(DownloadProgress)).all()
         assert row.covered_bytes == 10_000
         assert row.spans == [[0, 10_000]]
+
+
+def test_a_batch_with_the_same_client_twice_merges_into_one_row(app, long_ep):
+    visitor = counting.Visitor(
+        at=datetime.now(UTC),
+        day=datetime.now(UTC).date(),
+        client_hash="c" * 64,
+        user_agent="Overcast/3",
+        app_name="Overcast",
+        is_bot=False,
+    )
+    threshold = 30_000
+
+    def part(start, stop):
+        return counting.MediaRequest(visitor, long_ep.episode.id, start, stop, threshold)
+
+    counting.record(app, [part(0, 20_000), part(10_000, 40_000), part(0, 50_000)])
+    with app.app_context():
+        [row] = db.session.scalars(select(DownloadProgress)).all()
+        assert (row.spans, row.counted) == ([[0, 40_000]], True)
+    assert len(counted(app)) == 1
+
+
+def test_background_recorder_writes_after_the_response(app, long_ep, listener):
+    from publisher.analytics.recorder import recorder_for
+
+    app.config["ANALYTICS_BACKGROUND"] = True
+    for address in ("198.51.100.1", "198.51.100.2", "198.51.100.2"):
+        assert listener(address=address).get(long_ep.url).status_code == 200
+    assert recorder_for(app).flush(timeout=10)
+    assert len(counted(app)) == 2
 
 
 def test_prune_removes_only_past_days(app, long_ep, listener):
