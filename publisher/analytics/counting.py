@@ -164,17 +164,6 @@ def covered(spans: list[list[int]]) -> int:
     return sum(stop - start for start, stop in spans)
 
 
-def submit(app: Flask, media_request: MediaRequest) -> None:
-    """Hand a delivered request to counting: to this process's background recorder
-    (the default), or recorded at once when ``ANALYTICS_BACKGROUND`` is off (tests)."""
-    if app.config.get("ANALYTICS_BACKGROUND", not app.testing):
-        from publisher.analytics.recorder import recorder_for
-
-        recorder_for(app).submit(media_request)
-    else:
-        record(app, [media_request])
-
-
 def record(app: Flask, media_requests: list[MediaRequest]) -> None:
     """Record delivered requests in one transaction; never raises (delivery must not
     depend on it): a failure is logged with the episodes concerned."""

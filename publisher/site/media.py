@@ -141,7 +141,7 @@ def _record_on_close(response_or_body, media_request: counting.MediaRequest | No
     if media_request is None:
         return
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    response_or_body.call_on_close(lambda: counting.submit(app, media_request))
+    response_or_body.call_on_close(lambda: counting.record(app, [media_request]))
 
 
 def _redirect_to_store(episode: EpisodeMedia, url: str, visitor) -> Response:

@@ -224,16 +224,6 @@ def test_a_batch_with_the_same_client_twice_merges_into_one_row(app, long_ep):
     assert len(counted(app)) == 1
 
 
-def test_background_recorder_writes_after_the_response(app, long_ep, listener):
-    from publisher.analytics.recorder import recorder_for
-
-    app.config["ANALYTICS_BACKGROUND"] = True
-    for address in ("198.51.100.1", "198.51.100.2", "198.51.100.2"):
-        assert listener(address=address).get(long_ep.url).status_code == 200
-    assert recorder_for(app).flush(timeout=10)
-    assert len(counted(app)) == 2
-
-
 def test_prune_removes_only_past_days(app, long_ep, listener):
     listener().get(long_ep.url, "bytes=0-5000")
     with app.app_context():
