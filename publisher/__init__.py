@@ -35,9 +35,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
+    from publisher.analytics.clients import init_proxy_fix
     from publisher.extensions import init_extensions
 
     init_extensions(app)
+    init_proxy_fix(app)  # PROXY_FIX_X_FOR: the client address behind reverse proxies
 
 
 def register_blueprints(app: Flask) -> None:

@@ -127,3 +127,6 @@ def init_cli(app: Flask) -> None:
     from publisher.media.cli import storage_cli
 
     app.cli.add_command(storage_cli)
+    from publisher.analytics.cli import stats_cli
+
+    app.cli.add_command(stats_cli)

@@ -19,7 +19,7 @@ from publisher.extensions import db
 from publisher.models import ApiToken, Article, Episode, Show, Tag, User, utcnow
 from publisher.models.show import podcast_guid_for
 
-pytest_plugins = ["tests.audio", "tests.s3server"]
+pytest_plugins = ["tests.audio", "tests.s3server", "tests.media_fixtures"]
 
 
 def _postgres_url() -> str | None:

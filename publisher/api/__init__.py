@@ -14,7 +14,8 @@ from publisher.api import (  # noqa: E402  (the views register themselves on bp)
     episodes,
     ratelimit,
     shows,
+    stats,
     uploads,
 )
 
-__all__ = ["articles", "bp", "docs", "episodes", "ratelimit", "shows", "uploads"]
+__all__ = ["articles", "bp", "docs", "episodes", "ratelimit", "shows", "stats", "uploads"]

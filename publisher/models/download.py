@@ -1,10 +1,15 @@
-"""Counted downloads of episodes (one row per counted listen, IAB-style)."""
+"""Counted downloads of episodes (one row per counted listen, IAB-style), and the byte
+coverage that decides when a client's requests add up to a download.
+
+The rules live in ``publisher.analytics.counting``; these are only the rows.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from publisher.extensions import db
@@ -13,14 +18,48 @@ from publisher.models.base import UTCDateTime, utcnow
 
 class Download(db.Model):
     __tablename__ = "downloads"
-    __table_args__ = (Index("ix_downloads_episode_id_created_at", "episode_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_downloads_episode_id_created_at", "episode_id", "created_at"),
+        Index("ix_downloads_episode_id_day", "episode_id", "day"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     episode_id: Mapped[int] = mapped_column(ForeignKey("episodes.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # sha256 of (daily salt, IP cut to /24 or /64, user agent): never the raw address.
+    # The UTC calendar day of created_at: the counting window and the stats' unit, kept
+    # as a column so grouping by day is the same on SQLite and PostgreSQL (no time zone
+    # arithmetic in SQL) and can use an index.
+    day: Mapped[date] = mapped_column(Date)
+    # sha256 of (daily salt, IP or its /64, user agent): never the raw address.
     client_hash: Mapped[str] = mapped_column(String(64))
     user_agent: Mapped[str] = mapped_column(String(500), default="")
     app_name: Mapped[str] = mapped_column(String(100), default="Unknown")
     is_bot: Mapped[bool] = mapped_column(default=False)
     country: Mapped[str | None] = mapped_column(String(2))
+
+
+class DownloadProgress(db.Model):
+    """The bytes one client has requested of one episode on one UTC day.
+
+    A client becomes a download when ``covered_bytes`` reaches the episode's threshold
+    (audio offset plus one minute of audio, or the whole file when shorter); ``counted``
+    then stays true for the rest of the day, so the client is counted once. Rows of past
+    days are useless and are deleted by ``flask --app wsgi stats prune``.
+    """
+
+    __tablename__ = "download_progress"
+    __table_args__ = (
+        UniqueConstraint("episode_id", "day", "client_hash", name="uq_download_progress_key"),
+        Index("ix_download_progress_day", "day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    episode_id: Mapped[int] = mapped_column(ForeignKey("episodes.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)
+    client_hash: Mapped[str] = mapped_column(String(64))
+    # Merged, sorted [start, stop) byte intervals requested so far; the distinct bytes
+    # count, so an app that asks for the same range twice does not double its progress.
+    spans: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    covered_bytes: Mapped[int] = mapped_column(BigInteger, default=0)
+    counted: Mapped[bool] = mapped_column(default=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

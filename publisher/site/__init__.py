@@ -12,4 +12,4 @@ def _register_template_helpers(state) -> None:
     init_presenters(state.app)
 
 
-from publisher.site import views  # noqa: E402,F401
+from publisher.site import media, views  # noqa: E402,F401
