@@ -41,7 +41,7 @@ def show_command(slug: str, since: str | None, until: str | None, as_csv: bool) 
     try:
         period = parse_period({"since": since or "", "until": until or ""})
     except ValidationError as exc:
-        detail = "; ".join(f"--{k}: {v}" for k, v in (exc.details or {}).items())
+        detail = "; ".join(f"--{d['field']}: {d['message']}" for d in exc.details or [])
         raise click.ClickException(f"{exc.message} {detail}".strip()) from exc
     stats = show_stats(show, period)
     click.echo(stats.as_csv() if as_csv else format_table(stats), nl=not as_csv)

@@ -22,7 +22,6 @@ from publisher.models import Download, Episode, Show, utcnow
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 731  # two years of days: a table and a chart people can still read
-FORMATS = ("json", "csv", "svg")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -71,30 +70,34 @@ class DownloadStats:
 
 
 def parse_period(args: Mapping[str, str], today: date | None = None) -> Period:
-    """``since``/``until`` (YYYY-MM-DD, UTC days, inclusive); default the last 30 days."""
-    today = today or utcnow().date()
-    errors: dict[str, str] = {}
-    until = _parse_date(args.get("until"), "until", errors) or today
-    since = _parse_date(args.get("since"), "since", errors) or until - timedelta(
-        days=DEFAULT_DAYS - 1
-    )
-    if errors:
-        raise ValidationError("Dates must be written YYYY-MM-DD.", details=errors)
+    """``since``/``until`` as text (YYYY-MM-DD, UTC days, inclusive); see make_period."""
+    details: list[dict[str, str]] = []
+    until = _parse_date(args.get("until"), "until", details)
+    since = _parse_date(args.get("since"), "since", details)
+    if details:
+        raise ValidationError("Dates must be written YYYY-MM-DD.", details=details)
+    return make_period(since, until, today)
+
+
+def make_period(since: date | None, until: date | None, today: date | None = None) -> Period:
+    """The period asked for; by default the last 30 days. 422 when it is backwards or long."""
+    until = until or today or utcnow().date()
+    since = since or until - timedelta(days=DEFAULT_DAYS - 1)
     if since > until:
         raise ValidationError(
             f"'since' ({since}) is after 'until' ({until}).",
-            details={"since": "must be on or before until"},
+            details=[{"field": "since", "message": "Must be on or before until."}],
         )
     if (until - since).days + 1 > MAX_DAYS:
         raise ValidationError(
             f"Ask for at most {MAX_DAYS} days at a time "
             f"(this asks for {(until - since).days + 1}).",
-            details={"since": f"at most {MAX_DAYS} days before until"},
+            details=[{"field": "since", "message": f"At most {MAX_DAYS} days before until."}],
         )
     return Period(since, until)
 
 
-def _parse_date(value: str | None, name: str, errors: dict[str, str]) -> date | None:
+def _parse_date(value: str | None, name: str, details: list[dict[str, str]]) -> date | None:
     if value is None or value == "":
         return None
     value = value.strip()
@@ -103,18 +106,8 @@ def _parse_date(value: str | None, name: str, errors: dict[str, str]) -> date | 
             raise ValueError(value)
         return date.fromisoformat(value)
     except ValueError:
-        errors[name] = f"{value!r} is not a date like 2024-05-31"
+        details.append({"field": name, "message": f"{value!r} is not a date like 2024-05-31."})
         return None
-
-
-def parse_format(args: Mapping[str, str]) -> str:
-    fmt = (args.get("format") or "json").strip().lower()
-    if fmt not in FORMATS:
-        raise ValidationError(
-            f"Unknown format {fmt!r}: use one of {', '.join(FORMATS)}.",
-            details={"format": f"one of {', '.join(FORMATS)}"},
-        )
-    return fmt
 
 
 def show_stats(show: Show, period: Period) -> DownloadStats:

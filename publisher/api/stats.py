@@ -3,47 +3,92 @@
 
 from __future__ import annotations
 
-from flask import Response, jsonify, request
+from datetime import date
+from typing import Literal
+
+from flask import Response
+from pydantic import Field
 from sqlalchemy import select
 
 from publisher.analytics.chart import render_svg
-from publisher.analytics.stats import (
-    DownloadStats,
-    episode_stats,
-    parse_format,
-    parse_period,
-    show_stats,
-)
+from publisher.analytics.stats import DownloadStats, episode_stats, make_period, show_stats
 from publisher.api import bp
-from publisher.auth import require_token
+from publisher.api.schemas import Input, Output
+from publisher.api.spec import api_route
 from publisher.errors import NotFound
 from publisher.extensions import db
 from publisher.models import Episode, Show
 
+EXPORTS = {
+    "text/csv": {"type": "string", "description": "date,downloads per UTC day"},
+    "image/svg+xml": {"type": "string", "description": "an accessible chart of downloads per day"},
+}
 
-@bp.get("/shows/<slug>/stats")
-@require_token()
-def get_show_stats(slug: str):
+
+class StatsQuery(Input):
+    since: date | None = Field(None, description="First UTC day (default: 29 days before until).")
+    until: date | None = Field(None, description="Last UTC day (default: today).")
+    format: Literal["json", "csv", "svg"] = "json"
+
+
+class DayCount(Output):
+    date: date
+    downloads: int
+
+
+class AppCount(Output):
+    app: str
+    downloads: int
+
+
+class EpisodeRef(Output):
+    id: int
+    guid: str
+    title: str
+
+
+class StatsOut(Output):
+    since: date
+    until: date
+    total: int = Field(description="Downloads in the period (bots excluded).")
+    days: list[DayCount] = Field(description="Every day of the period, zeros included.")
+    by_app: list[AppCount]
+    bot_downloads_excluded: int
+
+
+class ShowStatsOut(StatsOut):
+    show: str = Field(description="The show's slug.")
+
+
+class EpisodeStatsOut(StatsOut):
+    episode: EpisodeRef
+
+
+@api_route(bp, "/shows/<slug>/stats", "GET", auth="editor", tag="stats", query=StatsQuery,
+           response=ShowStatsOut, alternative_content=EXPORTS)  # fmt: skip
+def get_show_stats(slug: str, query: StatsQuery):
     """Downloads per day, total and by app for all episodes of a show."""
     show = db.session.scalar(select(Show).where(Show.slug == slug))
     if show is None:
         raise NotFound(f"There is no show {slug!r}.")
-    period, fmt = parse_period(request.args), parse_format(request.args)
-    return _render(show_stats(show, period), fmt, show.slug)
+    stats = show_stats(show, make_period(query.since, query.until))
+    return _render(stats, query.format, slug, ShowStatsOut)
 
 
-@bp.get("/episodes/<int:episode_id>/stats")
-@require_token()
-def get_episode_stats(episode_id: int):
+@api_route(bp, "/episodes/<int:episode_id>/stats", "GET", auth="editor", tag="stats",
+           query=StatsQuery, response=EpisodeStatsOut, alternative_content=EXPORTS)  # fmt: skip
+def get_episode_stats(episode_id: int, query: StatsQuery):
     """Downloads per day, total and by app for one episode."""
     episode = db.session.get(Episode, episode_id)
     if episode is None:
         raise NotFound(f"There is no episode {episode_id}.")
-    period, fmt = parse_period(request.args), parse_format(request.args)
-    return _render(episode_stats(episode, period), fmt, f"episode-{episode.id}")
+    stats = episode_stats(episode, make_period(query.since, query.until))
+    return _render(stats, query.format, f"episode-{episode.id}", EpisodeStatsOut)
 
 
-def _render(stats: DownloadStats, fmt: str, name: str) -> Response:
+def _render(
+    stats: DownloadStats, fmt: str, name: str, model: type[StatsOut]
+) -> Response | StatsOut:
     filename = f"{name}-downloads-{stats.period.since}-{stats.period.until}"
     if fmt == "csv":
         return Response(
@@ -57,4 +102,4 @@ def _render(stats: DownloadStats, fmt: str, name: str) -> Response:
         response.headers["Content-Security-Policy"] = "default-src 'none'"
         response.headers["Content-Disposition"] = f'inline; filename="{filename}.svg"'
         return response
-    return jsonify(stats.as_json())
+    return model.model_validate(stats.as_json())

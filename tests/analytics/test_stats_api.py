@@ -120,7 +120,7 @@ def test_bad_parameters_are_422_with_a_message(client, auth, show_with_downloads
     assert response.status_code == 422
     error = response.json["error"]
     assert error["code"] == "validation_error"
-    assert field in error["details"]
+    assert field in [detail["field"] for detail in error["details"]]
     assert error["message"]
 
 

@@ -58,6 +58,8 @@ ROUTES: dict[str, Callable[[Site], tuple[str, str, dict[str, Any]]]] = {
         f"/api/v1/shows/{s.show}/uploads/complete",
         {"json": {"upload_id": "u", "key": "uploads/1/x/audio", "parts": []}},
     ),
+    "api.get_show_stats": lambda s: ("GET", f"/api/v1/shows/{s.show}/stats", {}),
+    "api.get_episode_stats": lambda s: ("GET", f"/api/v1/episodes/{s.episode}/stats", {}),
     "api.openapi": lambda s: ("GET", "/api/v1/openapi.json", {}),
     "api.docs": lambda s: ("GET", "/api/v1/docs", {}),
 }
