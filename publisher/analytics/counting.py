@@ -12,27 +12,46 @@ The rules:
   download when the coverage reaches the audio offset (ID3 tag, MP4 boxes) plus one
   minute of audio, or the whole file when it is shorter. A single range request is not
   a whole download;
-- a client already counted today is seen in the same query that finds the episode,
-  so its further requests add no database work;
+- the client's progress is read in the same query that finds the episode, so a
+  client already counted today, or asking again for bytes it asked for before, adds no
+  database work, and any other request writes with one statement (see ``_record_one``);
 - bots (see ``useragents``) follow the same rules but their downloads are stored with
   ``is_bot`` set and left out of every stat.
 
-Recording happens after the response is decided, in its own app context, session and
-transaction, and every failure is logged and swallowed: counting can lose a count, it
-can never fail or delay the delivery of the bytes.
+Recording happens after the response is sent, on its own connection, and every failure
+is logged and swallowed: counting can lose a count, it can never fail or delay the
+delivery of the bytes.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any, Protocol
 
 from flask import Flask, Request, current_app
-from sqlalchemy import delete, exists, select, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import (
+    BindParameter,
+    Connection,
+    Engine,
+    and_,
+    bindparam,
+    column,
+    create_engine,
+    delete,
+    event,
+    literal_column,
+    select,
+    text,
+    update,
+)
+from sqlalchemy import insert as sa_insert
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import ColumnElement
+from sqlalchemy.sql.expression import Executable
 
 from publisher.analytics.clients import client_hash
 from publisher.analytics.useragents import classify
@@ -47,6 +66,13 @@ PROBE_MAX_BYTES = 1024
 # A pathological client sending many disjoint tiny ranges stops growing its row here.
 MAX_SPANS = 256
 USER_AGENT_MAX = 500
+# Optimistic writes retried when another request of the same client wrote first; the
+# last LOCKED_ATTEMPTS read the row under a lock (the first of those can still meet a
+# row inserted meanwhile, the second cannot), so a race never drops a count.
+WRITE_ATTEMPTS = 5
+LOCKED_ATTEMPTS = 2
+_ENGINE_KEY = "publisher.analytics.recording_engine"
+_engine_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -62,6 +88,19 @@ class Visitor:
 
 
 @dataclass(frozen=True)
+class Coverage:
+    """A client's progress on an episode for the day, as read from its row."""
+
+    exists: bool  # False: no row yet
+    spans: list[list[int]] = field(default_factory=list)
+    covered_bytes: int = 0
+    counted: bool = False
+
+
+NO_PROGRESS = Coverage(exists=False)
+
+
+@dataclass(frozen=True)
 class MediaRequest:
     """What one delivered media request contributes to counting."""
 
@@ -70,6 +109,8 @@ class MediaRequest:
     start: int
     stop: int  # exclusive
     threshold: int
+    # The client's progress as the lookup found it; None: not known, read it first.
+    seen: Coverage | None = None
 
 
 def identify(request: Request) -> Visitor | None:
@@ -90,18 +131,34 @@ def identify(request: Request) -> Visitor | None:
     )
 
 
-def counted_already(day: Any, client_hash: Any) -> ColumnElement[bool]:
-    """SQL: the client is already a download of the episode (``Episode.id``) that day.
+PROGRESS_COLUMNS = (
+    DownloadProgress.id,
+    DownloadProgress.spans,
+    DownloadProgress.covered_bytes,
+    DownloadProgress.counted,
+)
 
-    Asked in the same statement that finds the episode, so a counted client's further
-    ranges cost no extra query. ``day``/``client_hash`` are values or bind parameters.
+
+def progress_of_client(day: Any, client_hash: Any) -> ColumnElement[bool]:
+    """SQL: the ON clause joining the episode (``Episode.id``) to the client's progress.
+
+    Outer-joined in the statement that finds the episode, with ``PROGRESS_COLUMNS``, so
+    the progress costs no query of its own. ``day``/``client_hash`` are values or
+    bind parameters.
     """
-    return exists().where(
+    return and_(
         DownloadProgress.episode_id == Episode.id,
         DownloadProgress.day == day,
         DownloadProgress.client_hash == client_hash,
-        DownloadProgress.counted.is_(True),
     )
+
+
+def coverage_from_row(row: Any) -> Coverage:
+    """The Coverage of ``PROGRESS_COLUMNS`` values (all None, or no row: no progress)."""
+    if row is None or row[0] is None:
+        return NO_PROGRESS
+    _id, spans, covered_bytes, counted = row
+    return Coverage(True, [list(span) for span in spans or []], covered_bytes, bool(counted))
 
 
 class MediaFacts(Protocol):
@@ -132,12 +189,24 @@ def is_probe(start: int, stop: int, size: int, ranged: bool) -> bool:
 
 
 def observe(
-    visitor: Visitor | None, episode: MediaFacts, size: int, start: int, stop: int, ranged: bool
+    visitor: Visitor | None,
+    episode: MediaFacts,
+    size: int,
+    start: int,
+    stop: int,
+    ranged: bool,
+    seen: Coverage | None = None,
 ) -> MediaRequest | None:
-    """The countable part of a GET about to be answered, or None (probe, nothing asked)."""
+    """The countable part of a GET about to be answered, or None (probe, nothing asked,
+    or nothing that would change: counted already, or bytes already covered)."""
     if visitor is None or stop <= start or is_probe(start, stop, size, ranged):
         return None
-    return MediaRequest(visitor, episode.id, start, stop, threshold_bytes(episode, size))
+    media_request = MediaRequest(
+        visitor, episode.id, start, stop, threshold_bytes(episode, size), seen
+    )
+    if seen is not None and _extend(seen, media_request) is None:
+        return None  # progress only grows: what was covered when looked up still is
+    return media_request
 
 
 def merge_span(spans: list[list[int]], start: int, stop: int) -> list[list[int]]:
@@ -165,18 +234,13 @@ def covered(spans: list[list[int]]) -> int:
 
 
 def record(app: Flask, media_requests: list[MediaRequest]) -> None:
-    """Record delivered requests in one transaction; never raises (delivery must not
+    """Record delivered requests, one after the other; never raises (delivery must not
     depend on it): a failure is logged with the episodes concerned."""
     try:
         with app.app_context():
-            try:
-                _record_batch(media_requests)
-            except IntegrityError:
-                # Two processes raced to create the same client's progress row; the
-                # loser runs again, one request at a time, against the winner's row.
-                db.session.rollback()
-                for media_request in media_requests:
-                    _record_batch([media_request])
+            engine = _recording_engine(app)
+            for media_request in media_requests:
+                _record_one(engine, media_request)
     except Exception:
         episodes = sorted({r.episode_id for r in media_requests})
         logger.exception(
@@ -185,71 +249,235 @@ def record(app: Flask, media_requests: list[MediaRequest]) -> None:
         )
 
 
-def _record_batch(media_requests: list[MediaRequest]) -> int:
-    """Apply requests in one short transaction; how many became downloads."""
-    session = db.session
-    try:
-        outcomes = [_apply(session, media_request) for media_request in media_requests]
-        if any(outcome is not None for outcome in outcomes):
-            if session.get_bind().dialect.name == "postgresql":
-                # Counting may lose its last few milliseconds of writes if PostgreSQL
-                # crashes (the database stays consistent); in exchange the commit does
-                # not wait for the WAL flush, which costs more than the rest.
-                session.execute(text("SET LOCAL synchronous_commit TO OFF"))
-            session.commit()
-        else:
-            session.rollback()  # only clients already counted: nothing to write
-        return sum(bool(outcome) for outcome in outcomes)
-    except BaseException:
-        session.rollback()
-        raise
-
-
-def _apply(session, media_request: MediaRequest) -> bool | None:
+def _record_one(engine: Engine, media_request: MediaRequest) -> bool | None:
     """Add one request to its client's progress: None when there was nothing to write
-    (the client is already counted), else whether this request made a download."""
-    visitor = media_request.visitor
-    progress = session.scalar(
-        select(DownloadProgress)
-        .where(
-            DownloadProgress.episode_id == media_request.episode_id,
-            DownloadProgress.day == visitor.day,
-            DownloadProgress.client_hash == visitor.client_hash,
-        )
-        .with_for_update()
-    )
-    if progress is not None and progress.counted:
+    (counted already, or no new bytes), else whether this request made a download.
+
+    Optimistic: the progress row as the lookup saw it (``media_request.seen``) is
+    extended in Python and written back by one statement that only applies if the row
+    is still as seen (``covered_bytes`` only grows, so it is the row's version). On
+    PostgreSQL that is one round trip in autocommit, the new ``downloads`` row included
+    when the threshold is crossed. If another request of the same client got there
+    first, the row is read again and the write retried; the last attempts read it
+    under a row lock, so a count is never dropped for losing a race.
+    """
+    seen = media_request.seen
+    reconnected = False
+    attempt = 0
+    while attempt < WRITE_ATTEMPTS:
+        locked = attempt >= WRITE_ATTEMPTS - LOCKED_ATTEMPTS
+        try:
+            with engine.connect() as conn:
+                if conn.dialect.name == "postgresql" and not locked:
+                    conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+                if seen is None or locked:
+                    seen = _read_progress(conn, media_request, lock=locked)
+                progress = _extend(seen, media_request)
+                if progress is None:
+                    return None
+                if _write_progress(conn, media_request, seen, progress):
+                    conn.commit()
+                    return progress.counted
+                conn.rollback()
+        except DBAPIError as error:
+            # The counting pool has no pre-ping (a round trip per request): a connection
+            # the server closed fails here once, the pool is renewed, and we go again.
+            if not error.connection_invalidated or reconnected:
+                raise
+            reconnected = True
+            continue
+        seen = None  # another request of this client wrote first: read the row again
+        attempt += 1
+    raise RuntimeError(f"progress still changing after {WRITE_ATTEMPTS} attempts")
+
+
+def _extend(seen: Coverage, media_request: MediaRequest) -> Coverage | None:
+    """The client's progress with this request added; None when nothing changes."""
+    if seen.counted:
         return None  # already a download today
-    if progress is None:
-        progress = DownloadProgress(
-            episode_id=media_request.episode_id,
-            day=visitor.day,
-            client_hash=visitor.client_hash,
-            spans=[],
-            covered_bytes=0,
-            counted=False,
-        )
-        session.add(progress)
-    spans = [list(span) for span in progress.spans or []]
+    spans = [list(span) for span in seen.spans]
     if len(spans) < MAX_SPANS:
         spans = merge_span(spans, media_request.start, media_request.stop)
-    progress.spans = spans
-    progress.covered_bytes = covered(spans)
-    if progress.covered_bytes < media_request.threshold:
+    covered_bytes = covered(spans)
+    if seen.exists and covered_bytes == seen.covered_bytes:
+        return None  # these bytes were asked for before
+    return Coverage(True, spans, covered_bytes, covered_bytes >= media_request.threshold)
+
+
+def _read_progress(conn: Connection, media_request: MediaRequest, lock: bool) -> Coverage:
+    statements = _statements()
+    read = statements.read_locked if lock else statements.read
+    return coverage_from_row(conn.execute(read, _key_params(media_request)).first())
+
+
+def _key_params(media_request: MediaRequest) -> dict[str, Any]:
+    return {
+        "key_episode_id": media_request.episode_id,
+        "key_day": media_request.visitor.day,
+        "key_client_hash": media_request.visitor.client_hash,
+    }
+
+
+def _write_progress(
+    conn: Connection, media_request: MediaRequest, seen: Coverage, progress: Coverage
+) -> bool:
+    """Write ``progress`` if the row is still as ``seen``, with the download when it
+    counts; False when the row had changed (nothing written)."""
+    visitor = media_request.visitor
+    params = {
+        **_key_params(media_request),
+        "seen_covered_bytes": seen.covered_bytes,
+        "new_spans": progress.spans,
+        "new_covered_bytes": progress.covered_bytes,
+        "new_counted": progress.counted,
+        "new_updated_at": utcnow(),
+    }
+    statements = _statements()
+    write = statements.update if seen.exists else statements.insert
+    if not progress.counted:
+        return conn.execute(write, params).first() is not None
+    params |= {
+        "download_episode_id": media_request.episode_id,
+        "download_created_at": visitor.at,
+        "download_day": visitor.day,
+        "download_client_hash": visitor.client_hash,
+        "download_user_agent": visitor.user_agent,
+        "download_app_name": visitor.app_name,
+        "download_is_bot": visitor.is_bot,
+    }
+    if conn.dialect.name == "postgresql":
+        # One statement: the download row is inserted only if the progress write applied.
+        both = statements.update_counting if seen.exists else statements.insert_counting
+        return conn.execute(both, params).first() is not None
+    # SQLite (in-process, no round trips): the same in the connection's transaction.
+    if conn.execute(write, params).first() is None:
         return False
-    progress.counted = True
-    session.add(
-        Download(
-            episode_id=media_request.episode_id,
-            created_at=visitor.at,
-            day=visitor.day,
-            client_hash=visitor.client_hash,
-            user_agent=visitor.user_agent,
-            app_name=visitor.app_name,
-            is_bot=visitor.is_bot,
-        )
-    )
+    conn.execute(statements.insert_download, params)
     return True
+
+
+@dataclass(frozen=True)
+class _Statements:
+    read: Executable
+    read_locked: Executable
+    insert: Executable  # a new progress row, unless the client has one
+    update: Executable  # the progress row, if still as seen (covered_bytes) and not counted
+    insert_download: Executable
+    insert_counting: Executable  # PostgreSQL: insert, then the download if it applied
+    update_counting: Executable  # PostgreSQL: update, then the download if it applied
+
+
+@lru_cache(maxsize=1)
+def _statements() -> _Statements:
+    """Counting's statements, built once; SQLAlchemy caches the SQL compiled from them.
+
+    Building them per request cost about as much as the round trip. Bind parameters are
+    ``key_<column>`` (the client's row), ``seen_covered_bytes``, ``new_<column>`` (the
+    values written) and ``download_<column>``: never a bare column name, which an
+    INSERT or UPDATE takes for a value to set. The INSERT ... ON CONFLICT is written
+    out because SQLAlchemy 2.0 compiles its dialect ``insert`` anew on every execution;
+    the syntax is the same on PostgreSQL and SQLite (3.35 or later, for RETURNING).
+    RETURNING says whether a row was written (SQLAlchemy gives no reliable rowcount for
+    an INSERT ... ON CONFLICT DO NOTHING).
+    """
+    progress = DownloadProgress.__table__.c
+    downloads = Download.__table__.c
+    key_names = ("episode_id", "day", "client_hash")
+    new_names = ("spans", "covered_bytes", "counted", "updated_at")
+    download_names = (
+        "episode_id",
+        "created_at",
+        "day",
+        "client_hash",
+        "user_agent",
+        "app_name",
+        "is_bot",
+    )
+
+    def param(prefix: str, name: str, columns=progress) -> BindParameter:
+        return bindparam(f"{prefix}_{name}", type_=columns[name].type)
+
+    read = select(*PROGRESS_COLUMNS).where(
+        *(progress[name] == param("key", name) for name in key_names)
+    )
+    insert = (
+        text(
+            "INSERT INTO download_progress"
+            " (episode_id, day, client_hash, spans, covered_bytes, counted, updated_at)"
+            " VALUES (:key_episode_id, :key_day, :key_client_hash,"
+            " :new_spans, :new_covered_bytes, :new_counted, :new_updated_at)"
+            " ON CONFLICT (episode_id, day, client_hash) DO NOTHING RETURNING 1"
+        )
+        .bindparams(
+            *(param("key", name) for name in key_names),
+            *(param("new", name) for name in new_names),
+        )
+        .columns(column("written"))
+    )
+    update_progress = (
+        update(DownloadProgress)
+        .where(
+            *(progress[name] == param("key", name) for name in key_names),
+            DownloadProgress.covered_bytes == bindparam("seen_covered_bytes"),
+            DownloadProgress.counted.is_(False),
+        )
+        .values({name: param("new", name) for name in new_names})
+        .returning(literal_column("1"))
+    )
+
+    def download_after(write) -> Executable:
+        written = write.cte("written")
+        values = select(
+            *(param("download", name, downloads).label(name) for name in download_names)
+        ).select_from(written)
+        return sa_insert(Download).from_select(list(download_names), values).returning(Download.id)
+
+    return _Statements(
+        read=read,
+        read_locked=read.with_for_update(),
+        insert=insert,
+        update=update_progress,
+        insert_download=sa_insert(Download).values(
+            {name: param("download", name, downloads) for name in download_names}
+        ),
+        insert_counting=download_after(insert),
+        update_counting=download_after(update_progress),
+    )
+
+
+def _recording_engine(app: Flask) -> Engine:
+    """The engine counting writes through (call inside an app context).
+
+    On PostgreSQL a pool of its own: no pre-ping (it would be one more round trip per
+    request; a dead connection is retried instead, see ``_record_one``) and
+    ``synchronous_commit`` off for its sessions: a crash of PostgreSQL can lose the last
+    few milliseconds of counts, never consistency, and a write does not wait for the
+    WAL flush, which costs more than the rest. Disposed with the app's engine. SQLite
+    runs in-process, with no round trips to save: the app's engine.
+    """
+    engine = app.extensions.get(_ENGINE_KEY)
+    if engine is not None:
+        return engine
+    with _engine_lock:
+        engine = app.extensions.get(_ENGINE_KEY)
+        if engine is None:
+            engine = _make_recording_engine(app)
+            app.extensions[_ENGINE_KEY] = engine
+    return engine
+
+
+def _make_recording_engine(app: Flask) -> Engine:
+    main = db.engine
+    if main.dialect.name != "postgresql":
+        return main
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    options["pool_pre_ping"] = False
+    connect_args = dict(options.pop("connect_args", {}))
+    server_options = connect_args.get("options") or main.url.query.get("options") or ""
+    connect_args["options"] = f"{server_options} -c synchronous_commit=off".strip()
+    engine = create_engine(main.url, connect_args=connect_args, **options)
+    event.listen(main, "engine_disposed", lambda _engine: engine.dispose())
+    return engine
 
 
 def prune_progress(before: date) -> int:

@@ -23,18 +23,19 @@ from functools import lru_cache
 from typing import BinaryIO
 
 from flask import Response, current_app, redirect, request
-from sqlalchemy import BindParameter, Select, bindparam, literal, select
+from sqlalchemy import BindParameter, Select, bindparam, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.sql import visitors
 from werkzeug.http import http_date, is_resource_modified, quote_etag
 from werkzeug.wsgi import wrap_file
 
 from publisher.analytics import counting
-from publisher.analytics.counting import counted_already
+from publisher.analytics.counting import PROGRESS_COLUMNS, Coverage, progress_of_client
 from publisher.errors import NotFound
 from publisher.extensions import db
 from publisher.media.storage import ObjectNotFound, StoredObject, get_storage
 from publisher.models import Episode, utcnow
+from publisher.models.download import DownloadProgress
 from publisher.site import bp
 
 logger = logging.getLogger(__name__)
@@ -49,21 +50,21 @@ MEDIA_CACHE_CONTROL = "private, max-age=86400"
 def media(guid: str, ext: str):
     """An episode's audio: byte ranges from the local store, or a redirect to the store."""
     visitor = counting.identify(request)
-    episode, counted = _public_episode(guid, visitor)
-    if counted:
-        visitor = None  # already a download today: nothing more to record
+    episode, seen = _public_episode(guid, visitor)
+    if seen is None or seen.counted:
+        visitor = None  # already a download today (or not counting): nothing to record
     storage = get_storage()
     url = storage.public_url(
         episode.storage_key, expires=int(current_app.config.get("S3_PRESIGN_EXPIRES", 3600))
     )
     if url is not None:
-        return _redirect_to_store(episode, url, visitor)
+        return _redirect_to_store(episode, url, visitor, seen)
     try:
         stored = storage.stat(episode.storage_key)
     except ObjectNotFound:
         logger.warning("Episode %s is public but its audio %r is missing.", episode.id, guid)
         raise NotFound("This episode's audio is not available.") from None
-    return _serve_local(episode, stored, visitor)
+    return _serve_local(episode, stored, visitor, seen)
 
 
 @dataclass(frozen=True)
@@ -82,9 +83,11 @@ class EpisodeMedia:
 MEDIA_COLUMNS = tuple(getattr(Episode, f.name) for f in fields(EpisodeMedia))
 
 
-def _public_episode(guid: str, visitor: counting.Visitor | None) -> tuple[EpisodeMedia, bool]:
-    """The public episode with this guid, and whether the visitor is counted already
-    (True when nothing is to be counted, including when counting's table fails).
+def _public_episode(
+    guid: str, visitor: counting.Visitor | None
+) -> tuple[EpisodeMedia, Coverage | None]:
+    """The public episode with this guid, and the visitor's progress on it today (None
+    when nothing is to be counted, including when counting's table fails).
 
     Every media request makes this lookup, so it is one prebuilt statement run in
     autocommit (no BEGIN/ROLLBACK round trips, no per-request query building).
@@ -100,10 +103,12 @@ def _public_episode(guid: str, visitor: counting.Visitor | None) -> tuple[Episod
             # Counting must never stand between a listener and the audio.
             logger.exception("Download counting lookup failed; serving %s uncounted.", guid)
             row = conn.execute(_lookup(counting=False), params).first()
-    episode = EpisodeMedia(*row[:-1]) if row is not None else None
+    media_columns = len(MEDIA_COLUMNS)
+    episode = EpisodeMedia(*row[:media_columns]) if row is not None else None
     if episode is None or not episode.storage_key:
         raise NotFound("There is no published episode at this address.")
-    return episode, bool(row[-1])
+    progress = row[media_columns:]
+    return episode, counting.coverage_from_row(progress) if progress else None
 
 
 _NOW = datetime(1901, 1, 1, tzinfo=UTC)  # placeholder, replaced by the bind parameter "now"
@@ -112,16 +117,17 @@ _NOW = datetime(1901, 1, 1, tzinfo=UTC)  # placeholder, replaced by the bind par
 @lru_cache(maxsize=2)
 def _lookup(counting: bool) -> Select:
     """The lookup statement, built once through Episode.public_filter (the one public
-    rule), its time turned into the parameter ``now``; with or without the counted check."""
+    rule), its time turned into the parameter ``now``; with or without the visitor's
+    progress (outer-joined: one row per episode, the client key is unique)."""
     statement = select(*MEDIA_COLUMNS).where(
         Episode.guid == bindparam("guid"), Episode.public_filter(_NOW)
     )
     if counting:
-        statement = statement.add_columns(
-            counted_already(bindparam("day"), bindparam("client_hash"))
+        statement = statement.add_columns(*PROGRESS_COLUMNS).outerjoin_from(
+            Episode,
+            DownloadProgress,
+            progress_of_client(bindparam("day"), bindparam("client_hash")),
         )
-    else:
-        statement = statement.add_columns(literal(True))
 
     replaced = []
 
@@ -144,7 +150,7 @@ def _record_on_close(response_or_body, media_request: counting.MediaRequest | No
     response_or_body.call_on_close(lambda: counting.record(app, [media_request]))
 
 
-def _redirect_to_store(episode: EpisodeMedia, url: str, visitor) -> Response:
+def _redirect_to_store(episode: EpisodeMedia, url: str, visitor, seen) -> Response:
     """Count what the client asks for, then send it to the store (which serves ranges)."""
     response = redirect(url, 302)
     # Every request must come back through here to be counted (and presigned URLs expire).
@@ -155,11 +161,13 @@ def _redirect_to_store(episode: EpisodeMedia, url: str, visitor) -> Response:
     span = _requested_span(size) if size else "unsatisfiable"
     if span != "unsatisfiable":
         start, stop, ranged = span if span is not None else (0, size, False)
-        _record_on_close(response, counting.observe(visitor, episode, size, start, stop, ranged))
+        _record_on_close(
+            response, counting.observe(visitor, episode, size, start, stop, ranged, seen)
+        )
     return response
 
 
-def _serve_local(episode: EpisodeMedia, stored: StoredObject, visitor) -> Response:
+def _serve_local(episode: EpisodeMedia, stored: StoredObject, visitor, seen) -> Response:
     size = stored.size
     etag = stored.etag
     last_modified = stored.last_modified.replace(microsecond=0)
@@ -190,7 +198,7 @@ def _serve_local(episode: EpisodeMedia, stored: StoredObject, visitor) -> Respon
         return response
 
     body = RangeFile(_open_range(episode.storage_key, start, stop), stop - start)
-    _record_on_close(body, counting.observe(visitor, episode, size, start, stop, ranged))
+    _record_on_close(body, counting.observe(visitor, episode, size, start, stop, ranged, seen))
     response = Response(
         wrap_file(request.environ, body, CHUNK_SIZE),
         status=status,
