@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
 from flask import Response
-from pydantic import Field
+from pydantic import AfterValidator, Field, StringConstraints
 from sqlalchemy import select
 
 from publisher.analytics.chart import render_svg
@@ -25,9 +25,20 @@ EXPORTS = {
 }
 
 
+def _utc_day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a date like 2024-05-31.") from None
+
+
+# Only YYYY-MM-DD: pydantic's lax date parsing would also take "0" (a Unix time).
+UtcDay = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$"), AfterValidator(_utc_day)]
+
+
 class StatsQuery(Input):
-    since: date | None = Field(None, description="First UTC day (default: 29 days before until).")
-    until: date | None = Field(None, description="Last UTC day (default: today).")
+    since: UtcDay | None = Field(None, description="First UTC day (default: 29 days before until).")
+    until: UtcDay | None = Field(None, description="Last UTC day (default: today).")
     format: Literal["json", "csv", "svg"] = "json"
 
 
