@@ -161,3 +161,8 @@ def test_only_calendar_days_are_accepted(client, auth, show_with_downloads, valu
     response = client.get(f"/api/v1/shows/the-show/stats?until={value}", headers=auth)
     assert response.status_code == 422
     assert response.json["error"]["details"][0]["field"] == "until"
+
+
+def test_an_id_past_the_database_integer_range_is_404_not_500(client, auth):
+    response = client.get("/api/v1/episodes/2147483648/stats", headers=auth)
+    assert response.status_code == 404
