@@ -44,7 +44,8 @@ def make_audio(
         return path
     source = (
         f"sine=frequency=330:sample_rate={sample_rate}:duration={seconds}[a];"
-        f"anoisesrc=color=pink:amplitude=0.2:sample_rate={sample_rate}:duration={seconds}[b];"
+        f"anoisesrc=color=pink:amplitude=0.2:sample_rate={sample_rate}:duration={seconds}"
+        ":seed=20261127[b];"  # the same bytes on every run: failures reproduce
         f"[a][b]amix=inputs=2:duration=first"
     )
     command = ["ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-filter_complex", source,

@@ -101,6 +101,11 @@ def app_config() -> dict[str, Any]:
 def app(migrated_database: str, tmp_path: Path, app_config: dict[str, Any]):
     app = create_app(test_config(migrated_database, tmp_path, **app_config))
     yield app
+    delete_all_rows(app)
+
+
+def delete_all_rows(app) -> None:
+    """Empty every table (children first) and close the app's connections."""
     with app.app_context():
         db.session.remove()
         with db.engine.begin() as conn:

@@ -41,3 +41,17 @@ def test_missing_secret_key_is_generated_once_and_kept(tmp_path, monkeypatch):
 def test_upload_limit_sets_the_request_size_safety_net(tmp_path):
     app = make(tmp_path, MAX_UPLOAD_MB=10)
     assert app.config["MAX_CONTENT_LENGTH"] == 11 * 1024 * 1024
+
+
+def test_production_logs_go_to_stdout(tmp_path, capsys):
+    import logging
+
+    app = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x", "LOG_LEVEL": "INFO"})
+    assert not app.testing and not app.debug
+    logger = logging.getLogger("publisher")
+    try:
+        logging.getLogger("publisher.example").info("hello from %s", "production")
+        assert "hello from production" in capsys.readouterr().out
+    finally:  # the handler holds this test's captured stdout: don't leave it behind
+        for handler in [h for h in logger.handlers if getattr(h, "_publisher", False)]:
+            logger.removeHandler(handler)

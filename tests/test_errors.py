@@ -66,3 +66,15 @@ def test_request_larger_than_the_limit_gets_413(app):
     response = app.test_client().post("/upload-probe", data=b"x" * 4096)
     assert response.status_code == 413
     assert "File too large" in response.get_data(as_text=True)
+
+
+def test_forbidden_page_renders_the_403_template(app):
+    from flask import abort
+
+    @app.get("/private")
+    def private():
+        abort(403)
+
+    response = app.test_client().get("/private")
+    assert response.status_code == 403
+    assert "Forbidden" in response.get_data(as_text=True)

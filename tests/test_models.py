@@ -126,3 +126,12 @@ def test_episode_guid_is_set_once(app, factory):
         db.session.commit()
         assert db.session.get(Episode, episode.id).guid == guid
         assert len(guid) == 36
+
+
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(app):
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("SQLite connection settings; this run is on PostgreSQL")
+        with db.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1

@@ -181,6 +181,10 @@ def _parse_body(operation: Operation) -> dict[str, Any]:
 
 def _parse_multipart(operation: Operation) -> dict[str, Any]:
     assert operation.form is not None
+    if request.content_length and not request.form and not request.files:
+        # Werkzeug ignores a body without a single well-formed part; saying nothing would
+        # turn a broken request into "no change".
+        raise BadRequest("The multipart body has no readable part; check its boundary.")
     file_names = {f.name for f in operation.files}
     unknown_files = [name for name in request.files if name not in file_names]
     in_wrong_part = [name for name in request.form if name in file_names]

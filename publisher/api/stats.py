@@ -4,20 +4,18 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
 from flask import Response
-from pydantic import Field
-from sqlalchemy import select
+from pydantic import AfterValidator, Field, StringConstraints
 
 from publisher.analytics.chart import render_svg
 from publisher.analytics.stats import DownloadStats, episode_stats, make_period, show_stats
 from publisher.api import bp
+from publisher.api import operations as ops
 from publisher.api.schemas import Input, Output
-from publisher.api.spec import api_route
-from publisher.errors import NotFound
-from publisher.extensions import db
-from publisher.models import Episode, Show
+from publisher.api.spec import api_route, current_user_or_none
+from publisher.models import utcnow
 
 EXPORTS = {
     "text/csv": {"type": "string", "description": "date,downloads per UTC day"},
@@ -25,9 +23,20 @@ EXPORTS = {
 }
 
 
+def _utc_day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a date like 2024-05-31.") from None
+
+
+# Only YYYY-MM-DD: pydantic's lax date parsing would also take "0" (a Unix time).
+UtcDay = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$"), AfterValidator(_utc_day)]
+
+
 class StatsQuery(Input):
-    since: date | None = Field(None, description="First UTC day (default: 29 days before until).")
-    until: date | None = Field(None, description="Last UTC day (default: today).")
+    since: UtcDay | None = Field(None, description="First UTC day (default: 29 days before until).")
+    until: UtcDay | None = Field(None, description="Last UTC day (default: today).")
     format: Literal["json", "csv", "svg"] = "json"
 
 
@@ -68,9 +77,7 @@ class EpisodeStatsOut(StatsOut):
            response=ShowStatsOut, alternative_content=EXPORTS)  # fmt: skip
 def get_show_stats(slug: str, query: StatsQuery):
     """Downloads per day, total and by app for all episodes of a show."""
-    show = db.session.scalar(select(Show).where(Show.slug == slug))
-    if show is None:
-        raise NotFound(f"There is no show {slug!r}.")
+    show = ops.get_show(slug, current_user_or_none())
     stats = show_stats(show, make_period(query.since, query.until))
     return _render(stats, query.format, slug, ShowStatsOut)
 
@@ -79,9 +86,7 @@ def get_show_stats(slug: str, query: StatsQuery):
            query=StatsQuery, response=EpisodeStatsOut, alternative_content=EXPORTS)  # fmt: skip
 def get_episode_stats(episode_id: int, query: StatsQuery):
     """Downloads per day, total and by app for one episode."""
-    episode = db.session.get(Episode, episode_id)
-    if episode is None:
-        raise NotFound(f"There is no episode {episode_id}.")
+    episode = ops.get_episode(episode_id, current_user_or_none(), utcnow())
     stats = episode_stats(episode, make_period(query.since, query.until))
     return _render(stats, query.format, f"episode-{episode.id}", EpisodeStatsOut)
 

@@ -777,40 +777,28 @@ def _vorbis_chapters(comments: Any) -> dict[str, Any] | None:
 
 
 def _probe_vorbis(fileobj: BinaryIO, size: int) -> AudioInfo:
-    fileobj.seek(0)
-    ogg = OggVorbis(fileobj)
-    tags, cover, cover_mime, chapters = _from_vorbis_comments(ogg.tags)
-    info = ogg.info
-    return AudioInfo(
-        duration_seconds=info.length,
-        bitrate=_average_bitrate(size, info.length) or info.bitrate or None,
-        sample_rate=info.sample_rate,
-        channels=info.channels,
-        codec="vorbis",
-        container="ogg",
-        mime_type="audio/ogg",
-        extension="ogg",
-        tags=tags,
-        cover_art=cover,
-        cover_art_mime=cover_mime,
-        chapters=chapters,
-    )
+    return _probe_ogg(OggVorbis, fileobj, size, codec="vorbis", mime_type="audio/ogg")
 
 
 def _probe_opus(fileobj: BinaryIO, size: int) -> AudioInfo:
+    return _probe_ogg(OggOpus, fileobj, size, codec="opus", mime_type="audio/opus")
+
+
+def _probe_ogg(kind: Any, fileobj: BinaryIO, size: int, *, codec: str, mime_type: str) -> AudioInfo:
     fileobj.seek(0)
-    ogg = OggOpus(fileobj)
+    ogg = kind(fileobj)
     tags, cover, cover_mime, chapters = _from_vorbis_comments(ogg.tags)
     info = ogg.info
     return AudioInfo(
         duration_seconds=info.length,
-        bitrate=_average_bitrate(size, info.length),
-        sample_rate=48000,  # Opus always decodes at 48 kHz; mutagen has no sample_rate
+        bitrate=_average_bitrate(size, info.length) or getattr(info, "bitrate", None) or None,
+        # Opus always decodes at 48 kHz, and mutagen's OggOpusInfo has no sample_rate.
+        sample_rate=getattr(info, "sample_rate", 48000),
         channels=info.channels,
-        codec="opus",
+        codec=codec,
         container="ogg",
-        mime_type="audio/opus",
-        extension="opus",
+        mime_type=mime_type,
+        extension="opus" if codec == "opus" else "ogg",
         tags=tags,
         cover_art=cover,
         cover_art_mime=cover_mime,

@@ -154,3 +154,15 @@ def test_a_counted_listen_shows_up_in_the_stats(client, auth, stored_episode, li
     body = client.get(f"/api/v1/episodes/{ep.episode.id}/stats", headers=auth).json
     assert body["total"] == 1
     assert body["by_app"] == [{"app": "Pocket Casts", "downloads": 1}]
+
+
+@pytest.mark.parametrize("value", ["0", "1700000000", "2024-05-01T00:00:00"])
+def test_only_calendar_days_are_accepted(client, auth, show_with_downloads, value):
+    response = client.get(f"/api/v1/shows/the-show/stats?until={value}", headers=auth)
+    assert response.status_code == 422
+    assert response.json["error"]["details"][0]["field"] == "until"
+
+
+def test_an_id_past_the_database_integer_range_is_404_not_500(client, auth):
+    response = client.get("/api/v1/episodes/2147483648/stats", headers=auth)
+    assert response.status_code == 404

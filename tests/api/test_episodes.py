@@ -139,6 +139,17 @@ def test_patch_json_refuses_strings_for_numbers(editor, factory):
     assert "integer" in error_fields(response)["season"]
 
 
+def test_patch_with_an_unreadable_multipart_body_is_400_not_a_silent_no_op(editor, factory):
+    episode = factory.episode(title="Kept")
+    response = editor.patch(
+        f"/api/v1/episodes/{episode.id}",
+        data=b"--abc\r\nTrue--abc--\r\n",
+        content_type="multipart/form-data; boundary=abc",
+    )
+    assert response.status_code == 400
+    assert "no readable part" in response.get_json()["error"]["message"]
+
+
 def test_patch_multipart_replaces_the_audio_and_keeps_the_guid(editor, factory, audio, app):
     factory.show(slug="s")
     first = upload(editor, "s", audio("mp3", seconds=2), title="T").get_json()

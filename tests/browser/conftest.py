@@ -8,10 +8,9 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import sync_playwright
 
-from publisher.extensions import db
 from tests.browser.live import DESKTOP, launch_chromium, live_site, silent_mp3_with_chapters
 from tests.browser.showcase import FERRY_CHAPTERS, SITE_CONFIG, Showcase, build_showcase
-from tests.conftest import Factory, test_config
+from tests.conftest import Factory, delete_all_rows, test_config
 
 
 @pytest.fixture(scope="session")
@@ -42,15 +41,6 @@ def site(migrated_database, tmp_path_factory, quiet_episode_audio) -> Iterator[t
     finally:
         if server is not None:  # stopped by now: no request thread holds the database
             delete_all_rows(server.app)
-
-
-def delete_all_rows(app) -> None:
-    with app.app_context():
-        db.session.remove()
-        with db.engine.begin() as conn:
-            for table in reversed(db.metadata.sorted_tables):
-                conn.execute(table.delete())
-        db.engine.dispose()
 
 
 class PageProblems(list):

@@ -11,14 +11,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from flask import Flask, abort, send_file
-from sqlalchemy import select
+from flask import Flask
 from werkzeug.serving import make_server
 
 from publisher import create_app
-from publisher.extensions import db
-from publisher.media.storage import get_storage
-from publisher.models import Episode
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -67,21 +63,6 @@ def silent_mp3_with_chapters(
     return path
 
 
-def add_media_route_if_missing(app: Flask) -> None:
-    """Serve /media/<guid>.<ext> from the store (with byte ranges) when the delivery code
-    that owns that URL is not part of this build; the real route wins when present."""
-    if any(rule.rule.startswith("/media/") for rule in app.url_map.iter_rules()):
-        return
-
-    @app.get("/media/<guid>.<ext>", endpoint="test_media")
-    def test_media(guid: str, ext: str):
-        episode = db.session.scalar(select(Episode).where(Episode.guid == guid))
-        if episode is None or not episode.storage_key:
-            abort(404)
-        path = get_storage().local_path(episode.storage_key)
-        return send_file(path, mimetype=episode.mime_type, conditional=True)
-
-
 class LiveServer:
     def __init__(self, app: Flask) -> None:
         self.app = app
@@ -105,7 +86,6 @@ class LiveServer:
 def live_site(config: dict) -> Iterator[LiveServer]:
     """A migrated-database app served on a free port until the block ends."""
     app = create_app(config)
-    add_media_route_if_missing(app)
     server = LiveServer(app).start()
     try:
         yield server
