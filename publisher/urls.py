@@ -22,7 +22,16 @@ def show_url(show: Show) -> str:
 
 
 def feed_url(show: Show) -> str:
-    return absolute(f"/shows/{quote(show.slug)}/feed.xml")
+    return show_feed_url(show.slug)
+
+
+def show_feed_url(slug: str) -> str:
+    """A show's podcast feed, from its slug alone (for code holding only slugs)."""
+    return absolute(f"/shows/{quote(slug)}/feed.xml")
+
+
+def articles_feed_url() -> str:
+    return absolute("/feed.xml")
 
 
 def episode_url(episode: Episode, show: Show | None = None) -> str:

@@ -18,6 +18,7 @@ from publisher import create_app
 from publisher.extensions import db
 from publisher.models import ApiToken, Article, Episode, Show, Tag, User, utcnow
 from publisher.models.show import podcast_guid_for
+from publisher.urls import show_feed_url
 
 pytest_plugins = ["tests.audio", "tests.s3server", "tests.media_fixtures"]
 
@@ -163,7 +164,6 @@ class Factory:
         with self.app.app_context():
             n = self._next()
             slug = fields.pop("slug", f"show-{n}")
-            feed_url = f"{self.app.config['PUBLIC_URL']}/shows/{slug}/feed.xml"
             defaults = {
                 "title": f"Show {n}",
                 "description": "A show about things.",
@@ -171,7 +171,7 @@ class Factory:
                 "owner_name": "Test Owner",
                 "owner_email": "owner@example.com",
                 "category": "News",
-                "podcast_guid": podcast_guid_for(feed_url),
+                "podcast_guid": podcast_guid_for(show_feed_url(slug)),
             }
             return self._save(Show(slug=slug, **{**defaults, **fields}))
 

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.sql import ColumnElement
 
 from publisher.api.schemas import MAX_ID, SLUG_RE
@@ -22,7 +22,18 @@ from publisher.errors import Conflict, NotFound, ValidationError
 from publisher.extensions import db
 from publisher.feeds.apple import validate_category
 from publisher.media.ingest import delete_episode
-from publisher.models import DRAFT, PUBLISHED, SCHEDULED, Article, Episode, Show, Tag, User
+from publisher.models import (
+    DRAFT,
+    PUBLISHED,
+    SCHEDULED,
+    Article,
+    Episode,
+    Show,
+    Tag,
+    User,
+    public_filter,
+    scheduled_filter,
+)
 from publisher.models.show import podcast_guid_for
 from publisher.urls import feed_url
 
@@ -32,14 +43,10 @@ logger = logging.getLogger(__name__)
 # ---------------------------------------------------------------------------- visibility
 
 
-def public_show_condition() -> ColumnElement[bool]:
-    return Show.status == PUBLISHED
-
-
 def shows_query(user: User | None, status: str | None = None) -> Select:
     statement = select(Show).order_by(Show.title, Show.id)
     if user is None:
-        statement = statement.where(public_show_condition())
+        statement = statement.where(Show.public_filter())
     if status is not None:
         statement = statement.where(Show.status == status)
     return statement
@@ -70,12 +77,11 @@ def episode_counts(shows: Sequence[Show], user: User | None, now: datetime) -> d
 
 def status_condition(model: Any, status: str, now: datetime) -> ColumnElement[bool]:
     """Rows whose *effective* status (see ``effective_status``) is ``status``."""
-    released = model.status.in_((SCHEDULED, PUBLISHED))
     if status == DRAFT:
         return model.status == DRAFT
     if status == PUBLISHED:
-        return and_(released, model.publish_at.is_not(None), model.publish_at <= now)
-    return and_(released, or_(model.publish_at.is_(None), model.publish_at > now))
+        return public_filter(model, now)
+    return scheduled_filter(model, now)
 
 
 def episodes_query(show: Show, user: User | None, status: str | None, now: datetime) -> Select:

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from publisher.content import render_markdown
 from publisher.extensions import db
 from publisher.models import Article, ArticleRelated, Show, Tag, podcast_guid_for, utcnow
+from publisher.urls import feed_url
 
 logger = logging.getLogger(__name__)
 MEDIA = Path(__file__).parent / "media"
@@ -153,8 +154,8 @@ def _load_show():
     from publisher.media.ingest import ingest_episode
     from publisher.media.storage import get_storage
 
-    feed_url = f"{current_app.config['PUBLIC_URL']}/shows/{SHOW['slug']}/feed.xml"
-    show = Show(**SHOW, podcast_guid=podcast_guid_for(feed_url))
+    show = Show(**SHOW)
+    show.podcast_guid = podcast_guid_for(feed_url(show))
     db.session.add(show)
     db.session.flush()
     key = f"shows/{show.id}/artwork.jpg"

@@ -23,10 +23,6 @@ CONTENT_TYPE = "application/atom+xml; charset=utf-8"
 articles_feed_state = site_state
 
 
-def feed_url() -> str:
-    return urls.absolute("/feed.xml")
-
-
 def entry_id(article: Article) -> str:
     """A permanent id (RFC 4151 tag URI): it survives a change of slug."""
     host = urlsplit(current_app.config["PUBLIC_URL"]).hostname or "localhost"
@@ -76,7 +72,7 @@ def render_articles_feed(state: SiteState, now: datetime) -> bytes:
         f"<id>{text(urls.absolute('/'))}</id>\n",
         f"<title>{text(site_name)}</title>\n",
         f"<subtitle>{text(config.get('SITE_DESCRIPTION') or '')}</subtitle>\n",
-        f'<link rel="self" type="application/atom+xml" href="{attr(feed_url())}"/>\n',
+        f'<link rel="self" type="application/atom+xml" href="{attr(urls.articles_feed_url())}"/>\n',
         f'<link rel="alternate" type="text/html" href="{attr(urls.absolute("/"))}"/>\n',
     ]
     if config.get("WEBSUB_HUB"):

@@ -31,7 +31,7 @@ from publisher.extensions import db
 from publisher.feeds import podcastindex
 from publisher.feeds.apple import enclosure_type, feed_category
 from publisher.feeds.xmltext import attr, rfc2822, text, truncate
-from publisher.models import Episode, Show, public_filter
+from publisher.models import Episode, Show, public_filter, scheduled_filter
 
 CONTENT_TYPE = "application/rss+xml; charset=utf-8"
 GENERATOR = "Publisher"
@@ -125,7 +125,7 @@ class ShowFeedState:
 def show_feed_state(slug: str, now: datetime) -> ShowFeedState | None:
     """The show's id, status and fingerprint material, in one query; None if no such show."""
     listed = listable(now)
-    pending = and_(Episode.status.in_(("scheduled", "published")), Episode.publish_at > now)
+    pending = scheduled_filter(Episode, now)
     row = db.session.execute(
         select(
             Show.id,

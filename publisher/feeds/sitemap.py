@@ -39,7 +39,7 @@ def sitemap_state(now: datetime) -> SitemapState:
     # Cheap upper bound used only to decide between one file and an index.
     row = db.session.execute(
         select(
-            select(func.count(Show.id)).where(Show.status == "published").scalar_subquery(),
+            select(func.count(Show.id)).where(Show.public_filter()).scalar_subquery(),
             select(func.count(Episode.id)).where(Episode.public_filter(now)).scalar_subquery(),
             select(func.count(Article.id)).where(Article.public_filter(now)).scalar_subquery(),
             select(func.count(Tag.id)).scalar_subquery(),
@@ -68,7 +68,7 @@ def entries(now: datetime) -> list[tuple[str, datetime | None]]:
         .order_by(Show.slug, Episode.publish_at.desc())
     ).all()
     shows = db.session.execute(
-        select(Show.slug, Show.updated_at).where(Show.status == "published").order_by(Show.slug)
+        select(Show.slug, Show.updated_at).where(Show.public_filter()).order_by(Show.slug)
     ).all()
     latest_in_show: dict[str, datetime] = {}
     for show_slug, _, updated, published in episodes:

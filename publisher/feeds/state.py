@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import case, func, select
 
 from publisher.extensions import db
 from publisher.models import (
@@ -18,9 +18,8 @@ from publisher.models import (
     Tag,
     article_tags,
     public_filter,
+    scheduled_filter,
 )
-
-RELEASED = ("scheduled", "published")
 
 
 @dataclass(frozen=True)
@@ -32,7 +31,7 @@ class SiteState:
 
 def _aggregates(model: Any, now: datetime) -> list[Any]:
     """count, max(updated_at), sum(id), public count, next pending publish_at."""
-    pending = and_(model.status.in_(RELEASED), model.publish_at > now)
+    pending = scheduled_filter(model, now)
     return [
         select(func.count(model.id)).scalar_subquery(),
         select(func.max(model.updated_at)).scalar_subquery(),

@@ -130,7 +130,7 @@ def transcript(show: str, episode: str, ext: str) -> Response:
 @bp.get("/shows/<show>/artwork.<ext>")
 def show_artwork(show: str, ext: str) -> Response:
     """The show's artwork (versioned URL in the feed, so it is cached for a day)."""
-    found = db.session.scalar(select(Show).where(Show.slug == show, Show.status == "published"))
+    found = db.session.scalar(select(Show).where(Show.slug == show, Show.public_filter()))
     if found is None or not found.artwork_key:
         raise NotFound("This show has no artwork.")
     return _artwork(found.artwork_key, found.artwork_mime)

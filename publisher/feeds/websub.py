@@ -79,13 +79,13 @@ def _feeds_touched(session: Session) -> set[str]:
             # (A feed that did not exist has no subscribers to notify.)
             feeds.add(urls.feed_url(obj))
         elif isinstance(obj, Article) and _released_or_changing(obj, session):
-            feeds.add(urls.absolute("/feed.xml"))
+            feeds.add(urls.articles_feed_url())
     if show_ids:
         with session.no_autoflush:
             for slug in session.scalars(
-                select(Show.slug).where(Show.id.in_(show_ids), Show.status == "published")
+                select(Show.slug).where(Show.id.in_(show_ids), Show.public_filter())
             ):
-                feeds.add(urls.absolute(f"/shows/{urllib.parse.quote(slug)}/feed.xml"))
+                feeds.add(urls.show_feed_url(slug))
     return feeds
 
 
@@ -130,11 +130,11 @@ def changed_feeds() -> list[str]:
     now = utcnow()
     stored = dict(db.session.execute(select(FeedRendering.key, FeedRendering.fingerprint)).all())
     changed = []
-    for slug in db.session.scalars(select(Show.slug).where(Show.status == "published")):
+    for slug in db.session.scalars(select(Show.slug).where(Show.public_filter())):
         state = podcast.show_feed_state(slug, now)
         if state is None:
             continue
         current = cache.fingerprint("show", None, *state.fingerprint_parts)
         if stored.get(f"show:{state.show_id}") != current:
-            changed.append(urls.absolute(f"/shows/{urllib.parse.quote(slug)}/feed.xml"))
+            changed.append(urls.show_feed_url(slug))
     return changed

@@ -12,6 +12,7 @@ from publisher.models.publication import (
     effective_status,
     is_public,
     public_filter,
+    scheduled_filter,
 )
 from publisher.models.show import SHOW_TYPES, Show, podcast_guid_for
 from publisher.models.tag import Tag, article_tags, episode_tags
@@ -42,5 +43,6 @@ __all__ = [
     "is_public",
     "podcast_guid_for",
     "public_filter",
+    "scheduled_filter",
     "utcnow",
 ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_
+from sqlalchemy import and_, or_
 from sqlalchemy.sql import ColumnElement
 
 from publisher.models.base import utcnow
@@ -29,6 +29,15 @@ def public_filter(model: Any, now: datetime | None = None) -> ColumnElement[bool
         model.status.in_(RELEASED_STATUSES),
         model.publish_at.is_not(None),
         model.publish_at <= now,
+    )
+
+
+def scheduled_filter(model: Any, now: datetime | None = None) -> ColumnElement[bool]:
+    """SQL condition: released rows whose time has not come (effective status scheduled)."""
+    now = now or utcnow()
+    return and_(
+        model.status.in_(RELEASED_STATUSES),
+        or_(model.publish_at.is_(None), model.publish_at > now),
     )
 
 

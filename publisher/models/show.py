@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, CheckConstraint, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql import ColumnElement
 
 from publisher.extensions import db
 from publisher.models.base import UTCDateTime, utcnow
@@ -72,6 +73,11 @@ class Show(db.Model):
     episodes: Mapped[list[Episode]] = relationship(
         back_populates="show", cascade="all, delete-orphan", passive_deletes=True
     )
+
+    @classmethod
+    def public_filter(cls) -> ColumnElement[bool]:
+        """SQL condition selecting published shows (their episodes have their own rule)."""
+        return cls.status == "published"
 
     @property
     def is_public(self) -> bool:

@@ -209,7 +209,7 @@ def public_shows(now: datetime) -> list[ShowSummary]:
     count = select(func.count(Episode.id)).where(public_episode).scalar_subquery()
     latest = select(func.max(Episode.publish_at)).where(public_episode).scalar_subquery()
     rows = db.session.execute(
-        select(Show, count, latest).where(Show.status == "published").order_by(Show.title, Show.id)
+        select(Show, count, latest).where(Show.public_filter()).order_by(Show.title, Show.id)
     ).all()
     return [
         ShowSummary(show, episodes or 0, _aware(latest_at)) for show, episodes, latest_at in rows
@@ -217,7 +217,7 @@ def public_shows(now: datetime) -> list[ShowSummary]:
 
 
 def public_show(slug: str) -> Show:
-    show = db.session.scalar(select(Show).where(Show.slug == slug, Show.status == "published"))
+    show = db.session.scalar(select(Show).where(Show.slug == slug, Show.public_filter()))
     if show is None:
         raise NotFound("We could not find that show.")
     return show
