@@ -213,7 +213,7 @@ class FilesystemStorage(Storage):
         handle.seek(start)
         if end is None:
             return handle
-        return _BoundedReader(handle, end - start + 1)
+        return BoundedReader(handle, end - start + 1)
 
     def stat(self, key):
         path = self._path(key)
@@ -254,23 +254,27 @@ class FilesystemStorage(Storage):
         return f"the folder {self.root}"
 
 
-class _BoundedReader:
-    """A file object that reads at most ``remaining`` bytes, then reports end of file."""
+class BoundedReader:
+    """A file object that reads at most ``remaining`` bytes of ``stream``, then reports
+    end of file; its ``fileno`` lets a server sendfile() from the current offset."""
 
-    def __init__(self, handle: BinaryIO, remaining: int) -> None:
-        self.handle = handle
+    def __init__(self, stream: BinaryIO, remaining: int) -> None:
+        self.stream = stream
         self.remaining = remaining
 
     def read(self, size: int = -1) -> bytes:
         if self.remaining <= 0:
             return b""
         size = self.remaining if size is None or size < 0 else min(size, self.remaining)
-        data = self.handle.read(size)
+        data = self.stream.read(size)
         self.remaining -= len(data)
         return data
 
+    def fileno(self) -> int:
+        return self.stream.fileno()
+
     def close(self) -> None:
-        self.handle.close()
+        self.stream.close()
 
     def __enter__(self):
         return self

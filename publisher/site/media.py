@@ -33,7 +33,7 @@ from publisher.analytics import counting
 from publisher.analytics.counting import PROGRESS_COLUMNS, Coverage, progress_of_client
 from publisher.errors import NotFound
 from publisher.extensions import db
-from publisher.media.storage import ObjectNotFound, StoredObject, get_storage
+from publisher.media.storage import BoundedReader, ObjectNotFound, StoredObject, get_storage
 from publisher.models import Episode, utcnow
 from publisher.models.download import DownloadProgress
 from publisher.site import bp
@@ -244,7 +244,7 @@ def _open_range(key: str, start: int, stop: int) -> BinaryIO:
     return storage.open(key, start, end)
 
 
-class RangeFile:
+class RangeFile(BoundedReader):
     """A read-only stream of exactly ``length`` bytes of ``stream``.
 
     It exposes the underlying file descriptor (when there is one) for the server's
@@ -254,31 +254,19 @@ class RangeFile:
     """
 
     def __init__(self, stream: BinaryIO, length: int) -> None:
-        self.stream = stream
-        self.remaining = length
+        super().__init__(stream, length)
         self.on_close: list[Callable[[], None]] = []
         self.closed = False
 
     def call_on_close(self, callback: Callable[[], None]) -> None:
         self.on_close.append(callback)
 
-    def read(self, size: int = -1) -> bytes:
-        if self.remaining <= 0:
-            return b""
-        size = self.remaining if size is None or size < 0 else min(size, self.remaining)
-        data = self.stream.read(size)
-        self.remaining -= len(data)
-        return data
-
-    def fileno(self) -> int:
-        return self.stream.fileno()
-
     def close(self) -> None:
         if self.closed:
             return
         self.closed = True
         try:
-            self.stream.close()
+            super().close()
         finally:
             for callback in self.on_close:
                 callback()
