@@ -27,6 +27,23 @@ class DefaultConfig:
     SQLALCHEMY_DATABASE_URI: str | None = None  # SQLite file in instance/ when unset
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     LOG_LEVEL = "INFO"
+    # Behind a reverse proxy: how many X-Forwarded-For hops to trust (listener counting).
+    PROXY_FIX_X_FOR = 0
+    ANALYTICS_ENABLED = True  # count downloads at the enclosure URL
+    # Public pages (docs/site.md).
+    SITE_TIMEZONE = "UTC"  # dates on pages
+    SITE_CACHE_MAX_AGE = 60  # Cache-Control max-age of public pages, in seconds
+    # Feeds (docs/feeds.md).
+    FEED_PAGE_SIZE = 100  # episodes per RFC 5005 page (?page=N)
+    FEED_MAX_AGE = 300  # Cache-Control max-age of feeds, in seconds
+    ARTICLES_FEED_LIMIT = 50  # newest articles in /feed.xml
+    FEED_RECHECK_SECONDS = 1.0  # a process re-checks the database at most this often
+    WEBSUB_HUB: str | None = None  # advertised in feeds and pinged on publish
+    # API rate limits (docs/api.md).
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = "memory://"  # redis://… when several processes serve the API
+    API_RATE_LIMIT = "600 per minute"  # per token
+    API_ANONYMOUS_RATE_LIMIT = "120 per minute"  # per IP, without a token
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None

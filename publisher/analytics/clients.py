@@ -64,6 +64,6 @@ def client_hash(secret_key: str, day: date, address: str | None, user_agent: str
 
 def init_proxy_fix(app: Flask) -> None:
     """Trust ``X-Forwarded-For`` from PROXY_FIX_X_FOR proxies (0, the default: none)."""
-    hops = int(app.config.get("PROXY_FIX_X_FOR") or 0)
+    hops = int(app.config["PROXY_FIX_X_FOR"])
     if hops > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops)  # type: ignore[method-assign]

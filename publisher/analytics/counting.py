@@ -115,7 +115,7 @@ class MediaRequest:
 
 def identify(request: Request) -> Visitor | None:
     """The visitor behind a GET that may count; None for HEAD or when counting is off."""
-    if request.method != "GET" or not current_app.config.get("ANALYTICS_ENABLED", True):
+    if request.method != "GET" or not current_app.config["ANALYTICS_ENABLED"]:
         return None
     at = utcnow()
     user_agent = (request.user_agent.string or "")[:USER_AGENT_MAX]

@@ -22,8 +22,6 @@ from publisher.api import bp
 from publisher.auth import bearer_token
 from publisher.models import hash_token
 
-DEFAULT_TOKEN_LIMIT = "600 per minute"  # noqa: S105  (a rate, not a secret)
-DEFAULT_ANONYMOUS_LIMIT = "120 per minute"
 EXTENSION_KEY = "publisher_api_limiter"
 
 
@@ -36,8 +34,8 @@ def client_key() -> str:
 
 def current_limit() -> str:
     if bearer_token() is not None:
-        return current_app.config.get("API_RATE_LIMIT", DEFAULT_TOKEN_LIMIT)
-    return current_app.config.get("API_ANONYMOUS_RATE_LIMIT", DEFAULT_ANONYMOUS_LIMIT)
+        return current_app.config["API_RATE_LIMIT"]
+    return current_app.config["API_ANONYMOUS_RATE_LIMIT"]
 
 
 def _error_message() -> str:
@@ -47,9 +45,8 @@ def _error_message() -> str:
 
 def init_rate_limits(app: Flask) -> None:
     """One Limiter per app (its storage and switch are per app), limiting only the API."""
-    if not app.config.get("RATELIMIT_ENABLED", True):
+    if not app.config["RATELIMIT_ENABLED"]:
         return  # no limiter at all: its in-memory storage would start a timer thread
-    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     limiter = Limiter(key_func=client_key, app=app)
     limiter.limit(current_limit, key_func=client_key, error_message=_error_message)(bp)
     app.extensions[EXTENSION_KEY] = limiter

@@ -31,7 +31,7 @@ def entry_id(article: Article) -> str:
 
 def render_articles_feed(state: SiteState, now: datetime) -> bytes:
     config = current_app.config
-    limit = int(config.get("ARTICLES_FEED_LIMIT", 50))
+    limit = int(config["ARTICLES_FEED_LIMIT"])
     articles = db.session.scalars(
         select(Article)
         .where(Article.public_filter(now))

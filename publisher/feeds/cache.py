@@ -233,7 +233,7 @@ def conditional_response(rendering: Rendering, *, max_age: int) -> Response:
 def max_age_until(next_change: datetime | None, now: datetime) -> int:
     """FEED_MAX_AGE, shortened so that no cache holds a copy past the next scheduled
     publication."""
-    max_age = int(current_app.config.get("FEED_MAX_AGE", 300))
+    max_age = int(current_app.config["FEED_MAX_AGE"])
     if next_change is not None:
         max_age = min(max_age, int((next_change - now).total_seconds()) + 1)
     return max(0, max_age)
@@ -260,7 +260,7 @@ class _Recent:
         self.lock = threading.Lock()
 
     def get(self, url_key: str, now: datetime) -> _Checked | None:
-        window = float(current_app.config.get("FEED_RECHECK_SECONDS", 1.0))
+        window = float(current_app.config["FEED_RECHECK_SECONDS"])
         if window <= 0:
             return None
         entry = self.items.get((_scope(), url_key))

@@ -276,7 +276,7 @@ _extension = Episode.extension.fget  # the model's rule, applied to a row's stor
 
 def render_show_feed(show: Show, state: ShowFeedState, now: datetime, page: int | None) -> bytes:
     """The feed document: every listable episode, or one RFC 5005 page of them."""
-    page_size = int(current_app.config.get("FEED_PAGE_SIZE", 100))
+    page_size = int(current_app.config["FEED_PAGE_SIZE"])
     if page is None:
         items = listable_items(show, now)
         trailers = [item for item in items if item.episode_type == "trailer"][:10]

@@ -10,8 +10,6 @@ from typing import Any
 
 from flask import current_app, make_response, request
 
-DEFAULT_MAX_AGE = 60
-
 
 def cached_page(view: Callable[..., Any]) -> Callable[..., Any]:
     """Mark a public GET view's successful answers cacheable and conditional."""
@@ -21,9 +19,7 @@ def cached_page(view: Callable[..., Any]) -> Callable[..., Any]:
         response = make_response(view(*args, **kwargs))
         if response.status_code == 200 and request.method in ("GET", "HEAD"):
             response.cache_control.public = True
-            response.cache_control.max_age = int(
-                current_app.config.get("SITE_CACHE_MAX_AGE", DEFAULT_MAX_AGE)
-            )
+            response.cache_control.max_age = int(current_app.config["SITE_CACHE_MAX_AGE"])
             response.add_etag()
             response.make_conditional(request)
         return response

@@ -22,7 +22,7 @@ logger = logging.getLogger(__name__)
 
 
 def site_timezone() -> ZoneInfo:
-    name = current_app.config.get("SITE_TIMEZONE", "UTC")
+    name = current_app.config["SITE_TIMEZONE"]
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
