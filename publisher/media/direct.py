@@ -36,7 +36,7 @@ from publisher.media.ingest import (
     too_large,
 )
 from publisher.media.probe import ProbeError, probe
-from publisher.media.storage import ObjectNotFound, S3Storage, get_storage
+from publisher.media.storage import MultipartStore, ObjectNotFound, get_storage
 from publisher.models import Episode, Show, utcnow
 
 logger = logging.getLogger(__name__)
@@ -51,9 +51,10 @@ class DirectUploadUnavailable(Conflict):
     code = "direct_upload_unavailable"
 
 
-def _s3_storage() -> S3Storage:
+def _multipart_store() -> MultipartStore:
+    """The store, if it takes multipart uploads from clients; else a clear 409."""
     storage = get_storage()
-    if not isinstance(storage, S3Storage):
+    if not isinstance(storage, MultipartStore):
         raise DirectUploadUnavailable(
             "Direct uploads need the S3 media store (STORAGE=s3); this server keeps media "
             "in a local folder. Upload the file in the request instead (multipart form "
@@ -80,7 +81,7 @@ def create_direct_upload(
     Returns {"upload_id", "key", "part_size", "parts": [{"part_number", "url"}],
     "expires_at"}. ``content_type`` is informative only: the content decides the type.
     """
-    storage = _s3_storage()
+    storage = _multipart_store()
     if isinstance(size, bool) or not isinstance(size, int) or size <= 0:
         raise ValidationError(
             "The file size must be a positive number of bytes.",
@@ -119,7 +120,7 @@ def complete_direct_upload(
     parts S3 holds are used). ``fields`` as for ``ingest_episode``. A file we cannot
     serve is deleted and ProbeError explains why.
     """
-    storage = _s3_storage()
+    storage = _multipart_store()
     if not isinstance(key, str) or not key.startswith(staging_prefix(show)) or ".." in key:
         raise ValidationError("This upload key does not belong to this show's uploads.")
     values = checked_fields(fields)
@@ -170,7 +171,9 @@ def _match_parts(uploaded: list[dict], claimed: list[dict]) -> list[dict]:
     return sorted(chosen, key=lambda part: part["part_number"])
 
 
-def _create_episode(storage: S3Storage, show: Show, key: str, values: dict[str, Any]) -> Episode:
+def _create_episode(
+    storage: MultipartStore, show: Show, key: str, values: dict[str, Any]
+) -> Episode:
     metadata = storage.stat_metadata(key)
     filename = unquote(metadata.get("original-filename", "")) or "upload"
     with storage.open_seekable(key) as handle:
