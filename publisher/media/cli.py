@@ -17,7 +17,7 @@ from flask.cli import AppGroup
 from sqlalchemy import String, select
 
 from publisher.extensions import db
-from publisher.media.ingest import MEDIA_CACHE_CONTROL
+from publisher.media.ingest import STORED_MEDIA_CACHE_CONTROL
 from publisher.media.storage import (
     FilesystemStorage,
     MultipartStore,
@@ -228,7 +228,11 @@ def migrate(target_kind: str, dry_run: bool) -> None:
 def _copy(source: Storage, target: Storage, key: str, content_type: str) -> None:
     path = source.local_path(key)
     if path is not None:
-        target.save_file(key, path, content_type=content_type, cache_control=MEDIA_CACHE_CONTROL)
+        target.save_file(
+            key, path, content_type=content_type, cache_control=STORED_MEDIA_CACHE_CONTROL
+        )
         return
     with source.open(key) as stream:
-        target.save(key, stream, content_type=content_type, cache_control=MEDIA_CACHE_CONTROL)
+        target.save(
+            key, stream, content_type=content_type, cache_control=STORED_MEDIA_CACHE_CONTROL
+        )

@@ -26,7 +26,7 @@ from flask import current_app
 from publisher.errors import Conflict, NotFound, ValidationError
 from publisher.media.cleanup import delete_after_commit, delete_on_rollback, remove_quietly
 from publisher.media.ingest import (
-    MEDIA_CACHE_CONTROL,
+    STORED_MEDIA_CACHE_CONTROL,
     check_slug_free,
     checked_fields,
     flush_or_remove,
@@ -96,7 +96,7 @@ def create_direct_upload(
         metadata={"original-filename": quote((filename or "")[-500:], safe="")},
     )
     part_size = part_size_for(size)
-    expires = int(current_app.config.get("S3_PRESIGN_EXPIRES") or 3600)
+    expires = int(current_app.config["S3_PRESIGN_EXPIRES"])
     parts = [
         {"part_number": n, "url": storage.presigned_upload_part(key, upload_id, n, expires)}
         for n in range(1, math.ceil(size / part_size) + 1)
@@ -186,7 +186,9 @@ def _create_episode(
     episode = new_episode(show, values, info, filename)
 
     def put_audio(target: str) -> None:
-        storage.copy(key, target, content_type=info.mime_type, cache_control=MEDIA_CACHE_CONTROL)
+        storage.copy(
+            key, target, content_type=info.mime_type, cache_control=STORED_MEDIA_CACHE_CONTROL
+        )
 
     written = store_media(storage, episode, show.id, info, filename, put_audio)
     episode.size_bytes = size

@@ -16,6 +16,7 @@ from typing import Any
 
 from flask import current_app
 
+from publisher.config import DefaultConfig
 from publisher.media.storage.base import (
     CHECK_PREFIX,
     CHUNK_SIZE,
@@ -52,7 +53,7 @@ __all__ = [
 
 def create_storage(config: Mapping[str, Any]) -> Storage:
     """The backend the configuration asks for."""
-    kind = config.get("STORAGE", "filesystem")
+    kind = config.get("STORAGE", DefaultConfig.STORAGE)
     if kind == "filesystem":
         return FilesystemStorage(config["MEDIA_ROOT"])
     if kind == "s3":

@@ -25,6 +25,7 @@ from botocore.exceptions import (
 )
 from s3transfer.exceptions import S3UploadFailedError as TransferUploadFailed
 
+from publisher.config import DefaultConfig
 from publisher.media.storage.base import (
     PROBE_PREFETCH,
     MultipartStore,
@@ -34,6 +35,8 @@ from publisher.media.storage.base import (
     validate_key,
 )
 from publisher.media.storage.readers import RangedReader
+
+MIB = 1024 * 1024
 
 _BOTO_LOCK = threading.Lock()
 _BOTO_SESSIONS: dict[int, boto3.session.Session] = {}
@@ -65,14 +68,14 @@ class S3Storage(MultipartStore):
         endpoint_url: str | None = None,
         region: str | None = None,
         public_url: str | None = None,
-        presign_expires: int = 3600,
-        addressing_style: str | None = None,
-        max_attempts: int = 4,
-        connect_timeout: float = 5,
-        read_timeout: float = 60,
-        multipart_threshold: int = 16 * 1024 * 1024,
-        multipart_chunksize: int = 8 * 1024 * 1024,
-        max_concurrency: int = 4,
+        presign_expires: int = DefaultConfig.S3_PRESIGN_EXPIRES,
+        addressing_style: str | None = DefaultConfig.S3_ADDRESSING_STYLE,
+        max_attempts: int = DefaultConfig.S3_MAX_ATTEMPTS,
+        connect_timeout: float = DefaultConfig.S3_CONNECT_TIMEOUT,
+        read_timeout: float = DefaultConfig.S3_READ_TIMEOUT,
+        multipart_threshold: int = DefaultConfig.S3_MULTIPART_THRESHOLD_MB * MIB,
+        multipart_chunksize: int = DefaultConfig.S3_MULTIPART_CHUNK_MB * MIB,
+        max_concurrency: int = DefaultConfig.S3_MAX_CONCURRENCY,
     ) -> None:
         if not bucket:
             raise ValueError("S3Storage needs a bucket name (S3_BUCKET)")
@@ -108,26 +111,25 @@ class S3Storage(MultipartStore):
     def from_config(cls, config: Mapping[str, Any]) -> S3Storage:
         if not config.get("S3_BUCKET"):
             raise ValueError("STORAGE is 's3' but S3_BUCKET is not set")
-        options: dict[str, Any] = {}
-        for key, option in (
-            ("S3_ADDRESSING_STYLE", "addressing_style"),
-            ("S3_MAX_ATTEMPTS", "max_attempts"),
-            ("S3_CONNECT_TIMEOUT", "connect_timeout"),
-            ("S3_READ_TIMEOUT", "read_timeout"),
-            ("S3_MULTIPART_THRESHOLD_MB", "multipart_threshold"),
-            ("S3_MULTIPART_CHUNK_MB", "multipart_chunksize"),
-            ("S3_MAX_CONCURRENCY", "max_concurrency"),
-        ):
-            if config.get(key) is not None:
-                value = config[key]
-                options[option] = int(value) * 1024 * 1024 if key.endswith("_MB") else value
+        threshold_mb = config.get("S3_MULTIPART_THRESHOLD_MB")
+        chunk_mb = config.get("S3_MULTIPART_CHUNK_MB")
+        options = {
+            "presign_expires": config.get("S3_PRESIGN_EXPIRES") or None,
+            "addressing_style": config.get("S3_ADDRESSING_STYLE"),
+            "max_attempts": config.get("S3_MAX_ATTEMPTS"),
+            "connect_timeout": config.get("S3_CONNECT_TIMEOUT"),
+            "read_timeout": config.get("S3_READ_TIMEOUT"),
+            "multipart_threshold": None if threshold_mb is None else int(threshold_mb) * MIB,
+            "multipart_chunksize": None if chunk_mb is None else int(chunk_mb) * MIB,
+            "max_concurrency": config.get("S3_MAX_CONCURRENCY"),
+        }
+        # A setting left out (a partial mapping) keeps the constructor's default.
         return cls(
             config["S3_BUCKET"],
             endpoint_url=config.get("S3_ENDPOINT_URL"),
             region=config.get("S3_REGION"),
             public_url=config.get("S3_PUBLIC_URL"),
-            presign_expires=config.get("S3_PRESIGN_EXPIRES") or 3600,
-            **options,
+            **{option: value for option, value in options.items() if value is not None},
         )
 
     def describe(self) -> str:
