@@ -26,6 +26,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     load_config(app, config)
     register_logging(app)
     register_extensions(app)
+    register_session_hooks(app)
     register_blueprints(app)
     register_error_handlers(app)
     init_security_headers(app)
@@ -42,14 +43,20 @@ def register_extensions(app: Flask) -> None:
     init_proxy_fix(app)  # PROXY_FIX_X_FOR: the client address behind reverse proxies
 
 
-def register_blueprints(app: Flask) -> None:
-    from publisher.api import bp as api_bp
-    from publisher.feeds import bp as feeds_bp
-    from publisher.site import bp as site_bp
+def register_session_hooks(app: Flask) -> None:
+    """What a commit triggers (storage cleanup, feed memo, WebSub): publisher/session_hooks.py."""
+    from publisher.session_hooks import register_session_hooks as register
 
-    app.register_blueprint(site_bp)
-    app.register_blueprint(api_bp)
-    app.register_blueprint(feeds_bp)
+    register(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Each surface's init_app imports its views and registers its blueprint."""
+    from publisher import api, feeds, site
+
+    site.init_app(app)
+    api.init_app(app)
+    feeds.init_app(app)
 
 
 def register_error_handlers(app: Flask) -> None:

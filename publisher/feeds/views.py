@@ -14,7 +14,8 @@ from werkzeug.wsgi import wrap_file
 
 from publisher.errors import NotFound, PublisherError
 from publisher.extensions import db
-from publisher.feeds import articles, bp, cache, podcast, sitemap
+from publisher.feeds import articles, cache, podcast, sitemap
+from publisher.feeds.blueprint import bp
 from publisher.media.storage import ObjectNotFound, get_storage
 from publisher.models import Episode, Show, utcnow
 

@@ -36,7 +36,7 @@ from publisher.extensions import db
 from publisher.media.storage import BoundedReader, ObjectNotFound, StoredObject, get_storage
 from publisher.models import Episode, utcnow
 from publisher.models.download import DownloadProgress
-from publisher.site import bp
+from publisher.site.blueprint import bp
 
 logger = logging.getLogger(__name__)
 
