@@ -72,9 +72,16 @@ def register_templating(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
+    """Every area's ``flask --app wsgi …`` command group."""
+    from publisher.analytics.cli import stats_cli
     from publisher.cli import init_cli
+    from publisher.demo import demo_cli
+    from publisher.feeds.cli import feeds_cli
+    from publisher.media.cli import storage_cli
 
     init_cli(app)
+    for group in (demo_cli, storage_cli, stats_cli, feeds_cli):
+        app.cli.add_command(group)
 
 
 def register_logging(app: Flask) -> None:

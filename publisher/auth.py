@@ -69,9 +69,7 @@ def _note_use(token: ApiToken) -> None:
     if token.last_used_at is not None and now - token.last_used_at <= LAST_USED_RESOLUTION:
         return
     with db.engine.begin() as connection:
-        connection.execute(
-            update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now)
-        )
+        connection.execute(update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now))
     set_committed_value(token, "last_used_at", now)  # what the row holds; not a change
 
 

@@ -123,17 +123,6 @@ def revoke_token(token_id: int) -> None:
 
 
 def init_cli(app: Flask) -> None:
+    """The users and tokens commands (each area registers its own: see create_app)."""
     app.cli.add_command(users_cli)
     app.cli.add_command(tokens_cli)
-    from publisher.demo import demo_cli
-
-    app.cli.add_command(demo_cli)
-    from publisher.media.cli import storage_cli
-
-    app.cli.add_command(storage_cli)
-    from publisher.analytics.cli import stats_cli
-
-    app.cli.add_command(stats_cli)
-    from publisher.feeds.cli import feeds_cli
-
-    app.cli.add_command(feeds_cli)

@@ -45,11 +45,8 @@ def enclosure_url(episode: Episode) -> str:
     return absolute(f"/media/{episode.guid}.{episode.extension}")
 
 
+# An episode's Podcasting 2.0 chapters file, beside its page (served by the feeds area).
 CHAPTERS_FILE = "chapters.json"
-
-
-def chapters_url(episode: Episode, show: Show | None = None) -> str:
-    return f"{episode_url(episode, show)}/{CHAPTERS_FILE}"
 
 
 def article_url(article: Article) -> str:

@@ -111,7 +111,7 @@ def delete_article(article: Article) -> None:
 def relate(article: Article, related: Article) -> None:
     """An explicit "Read also" link from ``article`` to ``related``."""
     if article.id == related.id:
-        raise ValidationError("An article cannot be its own \"Read also\".")
+        raise ValidationError('An article cannot be its own "Read also".')
     db.session.add(ArticleRelated(article_id=article.id, related_id=related.id))
     db.session.flush()
 

@@ -119,8 +119,6 @@ class Input(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
 
-
-
 def sent_fields(data: BaseModel, of: type[BaseModel] | None = None) -> dict[str, Any]:
     """The fields the caller actually sent (PATCH semantics), limited to ``of``'s fields."""
     names = (of or type(data)).model_fields

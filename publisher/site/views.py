@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import render_template, request
 
-from publisher.errors import PublisherError
+from publisher.exceptions import PublisherError
 from publisher.models import utcnow
 from publisher.site import queries
 from publisher.site.blueprint import bp
