@@ -60,6 +60,10 @@ def probe_mp4(fileobj: BinaryIO, size: int) -> AudioInfo:
     fileobj.seek(0)
     mp4 = MP4(fileobj)
     info = mp4.info
+    if info is None:  # mutagen raises first; this keeps the types honest
+        raise ProbeError(
+            "This M4A file has no readable audio description.", details={"detected": "mp4"}
+        )
     sound = handlers[b"soun"]
     duration = _mp4_presented_duration(fileobj, moov, sound, info.length, mp4.tags)
     channels = _aac_channels(fileobj, sound) or info.channels or None

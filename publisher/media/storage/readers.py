@@ -40,7 +40,7 @@ class BoundedReader:
         self.close()
 
 
-class RangedReader(io.RawIOBase):
+class RangedReader(io.RawIOBase, BinaryIO):
     """A seekable, read-only file object over a remote object of known size: every read
     is served from a small cache of fetched ranges or by one ranged fetch of at least
     ``block_size`` bytes. ``bytes_fetched`` and ``fetches`` say what it cost."""

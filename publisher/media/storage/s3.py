@@ -113,7 +113,7 @@ class S3Storage(MultipartStore):
             raise ValueError("STORAGE is 's3' but S3_BUCKET is not set")
         threshold_mb = config.get("S3_MULTIPART_THRESHOLD_MB")
         chunk_mb = config.get("S3_MULTIPART_CHUNK_MB")
-        options = {
+        options: dict[str, Any] = {
             "presign_expires": config.get("S3_PRESIGN_EXPIRES") or None,
             "addressing_style": config.get("S3_ADDRESSING_STYLE"),
             "max_attempts": config.get("S3_MAX_ATTEMPTS"),
