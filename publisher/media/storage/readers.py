@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Self
 
 from publisher.media.storage.base import StorageError
 
@@ -33,10 +33,10 @@ class BoundedReader:
     def close(self) -> None:
         self.stream.close()
 
-    def __enter__(self):
+    def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
 
