@@ -16,6 +16,7 @@ from publisher.models.publication import (
 )
 from publisher.models.show import SHOW_TYPES, Show, podcast_guid_for
 from publisher.models.tag import Tag, article_tags, episode_tags
+from publisher.models.transcript import EpisodeTranscript
 from publisher.models.user import ROLES, ApiToken, User, hash_token
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "ArticleRelated",
     "Download",
     "Episode",
+    "EpisodeTranscript",
     "Show",
     "Tag",
     "UTCDateTime",
