@@ -19,6 +19,7 @@ class DefaultConfig:
     STORAGE = "filesystem"
     MEDIA_ROOT: str | None = None  # instance/media when unset
     MAX_UPLOAD_MB = 1024
+    ARTWORK_MAX_MB = 20  # show and episode artwork uploads (docs/feeds.md)
     S3_BUCKET: str | None = None
     S3_ENDPOINT_URL: str | None = None
     S3_REGION: str | None = None

@@ -3,6 +3,7 @@ the request's host. The paths follow DESIGN.md's URL map; they are stable."""
 
 from __future__ import annotations
 
+import hashlib
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
@@ -58,3 +59,39 @@ def tag_url(tag: Tag) -> str:
 
 def embed_url(episode: Episode) -> str:
     return absolute(f"/embed/{episode.guid}")
+
+
+ARTWORK_EXTENSIONS = {"image/jpeg": "jpg", "image/jpg": "jpg", "image/png": "png"}
+
+
+def artwork_version(key: str) -> str:
+    """A short fingerprint of a storage key: every upload has a new key, so a new URL."""
+    return hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()[:10]
+
+
+def _artwork_base(owner: Show | Episode, show: Show | None) -> str:
+    if hasattr(owner, "guid"):
+        return episode_url(owner, show)  # type: ignore[arg-type]
+    return show_url(owner)  # type: ignore[arg-type]
+
+
+def artwork_url(owner: Show | Episode, show: Show | None = None) -> str | None:
+    """The original artwork of a show or an episode (``?v=`` changes with the file)."""
+    if not owner.artwork_key:
+        return None
+    extension = ARTWORK_EXTENSIONS.get((owner.artwork_mime or "").lower(), "jpg")
+    return (
+        f"{_artwork_base(owner, show)}/artwork.{extension}?v={artwork_version(owner.artwork_key)}"
+    )
+
+
+def artwork_copy_url(owner: Show | Episode, side: int, show: Show | None = None) -> str:
+    """A resized JPEG copy (see media/artwork.py)."""
+    return (
+        f"{_artwork_base(owner, show)}/artwork-{side}.jpg"
+        f"?v={artwork_version(owner.artwork_key or '')}"
+    )
+
+
+def transcript_url(episode: Episode, transcript_id: int, extension: str) -> str:
+    return f"{episode_url(episode)}/transcripts/{transcript_id}.{extension}"

@@ -10,7 +10,10 @@ csrf.exempt(bp)
 
 from publisher.api import (  # noqa: E402  (the views register themselves on bp)
     articles,
+    artwork,
+    checks,
     docs,
+    episode_files,
     episodes,
     ratelimit,
     shows,
@@ -18,4 +21,16 @@ from publisher.api import (  # noqa: E402  (the views register themselves on bp)
     uploads,
 )
 
-__all__ = ["articles", "bp", "docs", "episodes", "ratelimit", "shows", "stats", "uploads"]
+__all__ = [
+    "articles",
+    "artwork",
+    "bp",
+    "checks",
+    "docs",
+    "episode_files",
+    "episodes",
+    "ratelimit",
+    "shows",
+    "stats",
+    "uploads",
+]

@@ -16,11 +16,13 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.sql import ColumnElement
 
+from publisher.api.element_operations import checked_description, episode_columns, show_columns
 from publisher.api.schemas import MAX_ID, SLUG_RE
 from publisher.content import render_markdown, sanitize_html, slugify, unique_slug
 from publisher.errors import Conflict, NotFound, ValidationError
 from publisher.extensions import db
 from publisher.feeds.apple import validate_category
+from publisher.media.artwork import remove_artwork
 from publisher.media.ingest import delete_episode
 from publisher.models import (
     DRAFT,
@@ -159,10 +161,13 @@ def _show_slug_taken(slug: str) -> bool:
 
 
 def update_show(show: Show, fields: dict[str, Any]) -> None:
+    fields = show_columns(show, fields)
     if "category" in fields or "subcategory" in fields:
         fields = {**fields, **_checked_category(show, fields)}
+    if "description" in fields:
+        fields["description"] = checked_description(sanitize_html(fields["description"]))
     for name, value in fields.items():
-        setattr(show, name, sanitize_html(value) if name == "description" else value)
+        setattr(show, name, value)
     db.session.flush()
 
 
@@ -193,6 +198,7 @@ def delete_show(show: Show) -> None:
     """Delete a show with its episodes (their media goes after the commit)."""
     for episode in list(show.episodes):
         delete_episode(episode)
+    remove_artwork(show)
     db.session.expire(show, ["episodes"])  # they are gone: do not cascade to them again
     db.session.delete(show)
     db.session.flush()
@@ -218,6 +224,7 @@ def update_episode(episode: Episode, fields: dict[str, Any], now: datetime) -> N
     """Change an episode's fields (not its audio: see media.ingest)."""
     check_episode_slug(episode.show, fields, except_id=episode.id)
     fields = publication_fields(fields, episode.status, episode.publish_at, now)
+    fields = episode_columns(episode, fields)
     for name, value in fields.items():
         setattr(episode, name, sanitize_html(value) if name == "description" else value)
     db.session.flush()

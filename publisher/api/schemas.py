@@ -178,6 +178,134 @@ class Page(Output):
     links: PageLinks
 
 
+# ---------------------------------------------------------------------------- feed elements
+
+
+class PersonIn(Input):
+    """podcast:person: a role and group from the Podcast Taxonomy Project."""
+
+    name: required_text(128)
+    role: Text100 = Field(None, description="Taxonomy role, e.g. `host`, `guest`, `producer`.")
+    group: Text100 = Field(None, description="Taxonomy group, e.g. `cast` (from the role).")
+    href: Url = Field(None, description="The person's page.")
+    img: Url = Field(None, description="A picture of the person.")
+
+
+class PersonOut(Output):
+    name: str
+    role: str
+    group: str
+    href: str | None = None
+    img: str | None = None
+
+
+class TxtIn(Input):
+    """podcast:txt, e.g. `{"text": "…", "purpose": "applepodcastsverify"}`."""
+
+    text: required_text(4000)
+    purpose: Text128 = None
+
+
+class TxtOut(Output):
+    text: str
+    purpose: str | None = None
+
+
+class FundingIn(Input):
+    url: Url = Field(description="Where listeners support the show.")
+    text: Text128 = Field("", description="The link's label (128 characters at most).")
+
+
+class FundingOut(Output):
+    url: str
+    text: str
+
+
+class CategoryIn(Input):
+    category: Text100 = Field(description="An Apple Podcasts category (any case).")
+    subcategory: Text100 = Field("", description="One of its subcategories, or empty.")
+
+
+class CategoryOut(Output):
+    category: str
+    subcategory: str
+
+
+class SoundbiteIn(Input):
+    """podcast:soundbite: a 15 to 120 second highlight (outside that, a warning)."""
+
+    start_time: Annotated[float, Field(ge=0, le=10**7)] = Field(description="Seconds.")
+    duration: Annotated[float, Field(gt=0, le=10**7)] = Field(description="Seconds.")
+    title: Text128 = None
+
+    model_config = ConfigDict(extra="forbid", strict=False)
+
+
+class SoundbiteOut(Output):
+    start_time: float
+    duration: float
+    title: str | None = None
+
+
+class ArtworkOut(Output):
+    url: str = Field(description="The original (JPEG or PNG); the URL changes with the file.")
+    mime_type: str
+    width: int | None = Field(description="Pixels a side (uploaded artwork only).")
+    sizes: dict[str, str] = Field(
+        description="Resized JPEG copies by side in pixels (3000, 1400, 600, 300)."
+    )
+
+
+class TranscriptOut(Output):
+    id: int
+    url: str
+    type: str = Field(description="text/vtt, application/x-subrip, application/json, text/plain")
+    language: str
+    size: int
+
+
+class TranscriptForm(Input):
+    language: Text35 = Field("", description="BCP 47, e.g. `en`; empty: the show's language.")
+    type: Text100 = Field("", description="Informative: the content decides the type.")
+
+
+class ChapterList(Input):
+    """A Podcasting 2.0 JSON chapters document (also accepted as a file upload)."""
+
+    model_config = ConfigDict(extra="allow", strict=False)
+
+    version: Text35 = "1.2.0"
+    chapters: list[dict[str, Any]] = Field(max_length=10_000)
+
+
+class ChaptersOut(Output):
+    model_config = ConfigDict(extra="allow")
+
+    url: str = Field(description="The public chapters.json (application/json+chapters).")
+    version: str
+    chapters: list[dict[str, Any]]
+
+
+class Finding(Output):
+    level: Literal["error", "warning"] = Field(
+        description="`error`: Apple or the spec requires it; `warning`: recommended."
+    )
+    scope: Literal["show", "episode"]
+    episode: str | None = Field(description="The episode's guid, for episode findings.")
+    episode_title: str | None
+    code: str = Field(description="Stable identifier, e.g. `artwork_missing`.")
+    message: str = Field(description="What is missing or wrong.")
+    fix: str = Field(description="How to fix it.")
+
+
+class ChecksOut(Output):
+    show: str
+    passes_apple: bool = Field(description="No `error` finding.")
+    errors: int
+    warnings: int
+    findings: list[Finding]
+
+
 # ---------------------------------------------------------------------------- shows
 
 
@@ -203,8 +331,27 @@ class ShowFields(Input):
     funding_text: Text128 = None
     new_feed_url: Url = Field(None, description="Set when the feed moves elsewhere.")
     medium: Literal[MEDIUMS] = Field(None, description="podcast:medium.")
-    license: Text128 = None
-    location: Text128 = None
+    license: Text128 = Field(None, description="podcast:license: an SPDX id, e.g. cc-by-4.0.")
+    license_url: Url = Field(None, description="Required when the licence is not SPDX.")
+    location: Text128 = Field(None, description="podcast:location's name, e.g. `Lisbon`.")
+    location_geo: Text100 = Field(None, description="RFC 5870 geo URI: `geo:38.72,-9.14`.")
+    location_osm: Text35 = Field(None, description="OpenStreetMap id, e.g. `R5400890`.")
+    location_rel: Literal["", "subject", "creator"] = Field(
+        None, description="What the location is: the show's `subject` or its `creator`'s."
+    )
+    location_country: Text35 = Field(None, description="ISO 3166-1 alpha-2, e.g. `PT`.")
+    categories: list[CategoryIn] = Field(
+        None, max_length=3, description="Up to three Apple categories; the first is the main one."
+    )
+    funding: list[FundingIn] = Field(None, max_length=10, description="podcast:funding links.")
+    persons: list[PersonIn] = Field(None, max_length=50, description="Hosts and crew.")
+    txt: list[TxtIn] = Field(None, max_length=10, description="podcast:txt entries.")
+    update_frequency: Text128 = Field(None, description="podcast:updateFrequency's label.")
+    update_frequency_rrule: Text200 = Field(None, description="RFC 5545 rule: FREQ=WEEKLY.")
+    update_frequency_dtstart: Timestamp | None = Field(
+        None, description="When the rule starts (needed with COUNT or INTERVAL)."
+    )
+    block: bool = Field(None, description="itunes:block and podcast:block: stay out of apps.")
 
 
 class ShowCreate(ShowFields):
@@ -240,7 +387,21 @@ class ShowOut(Output):
     new_feed_url: str
     medium: str
     license: str
+    license_url: str
     location: str
+    location_geo: str
+    location_osm: str
+    location_rel: str
+    location_country: str
+    categories: list[CategoryOut]
+    funding: list[FundingOut]
+    persons: list[PersonOut]
+    txt: list[TxtOut]
+    update_frequency: str
+    update_frequency_rrule: str
+    update_frequency_dtstart: Timestamp | None
+    block: bool
+    artwork: ArtworkOut | None
     podcast_guid: str
     episode_count: int = Field(description="Episodes the caller can see.")
     created_at: Timestamp
@@ -274,8 +435,17 @@ class EpisodeCreateForm(EpisodeFields):
     """Defaults: the title from the file's title tag, else its name; status draft."""
 
 
+class EpisodeUpdateForm(EpisodeFields):
+    """Fields sent with new audio (multipart)."""
+
+
 class EpisodeUpdate(EpisodeFields):
-    pass
+    """Fields sent as JSON: the episode's fields and its Podcasting 2.0 elements."""
+
+    itunes_title: Text300 = Field(None, description="itunes:title: the title alone.")
+    block: bool = Field(None, description="itunes:block on this episode.")
+    persons: list[PersonIn] = Field(None, max_length=50, description="Guests (hosts: the show's).")
+    soundbites: list[SoundbiteIn] = Field(None, max_length=50, description="podcast:soundbite.")
 
 
 class Media(Output):
@@ -304,6 +474,16 @@ class EpisodeOut(Output):
     explicit: bool
     duration: float | None = Field(description="Seconds.")
     media: Media | None
+    itunes_title: str
+    block: bool
+    persons: list[PersonOut]
+    soundbites: list[SoundbiteOut]
+    artwork: ArtworkOut | None
+    transcripts: list[TranscriptOut]
+    chapters_url: str | None = Field(description="The public chapters.json, when set.")
+    warnings: list[str] = Field(
+        description="What apps may not like (e.g. audio Apple Podcasts will not play)."
+    )
     created_at: Timestamp
     updated_at: Timestamp
 
@@ -400,9 +580,19 @@ class DirectUploadComplete(EpisodeFields):
 
 
 def episode_fields(model: BaseModel, exclude: frozenset[str] = frozenset()) -> dict[str, Any]:
-    """The fields the caller actually sent (PATCH semantics), minus ``exclude``."""
+    """The fields the caller actually sent (PATCH semantics), minus ``exclude``; lists of
+    models become lists of plain dicts."""
     return {
-        name: getattr(model, name)
+        name: _plain(getattr(model, name))
         for name in model.model_fields_set
-        if name in EpisodeFields.model_fields and name not in exclude
+        if name in EpisodeUpdate.model_fields and name not in exclude
     }
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, list):
+        return [
+            item.model_dump(exclude_none=True) if isinstance(item, BaseModel) else item
+            for item in value
+        ]
+    return value

@@ -17,4 +17,4 @@ def _configure(state) -> None:
     init_invalidation()
 
 
-from publisher.feeds import models, views  # noqa: E402,F401
+from publisher.feeds import files, models, redirects, views  # noqa: E402,F401

@@ -28,6 +28,7 @@ from sqlalchemy import select
 from publisher.content import sanitize_html, slugify, unique_slug
 from publisher.errors import Conflict, PublisherError, ValidationError
 from publisher.extensions import db
+from publisher.media.artwork import artwork_keys
 from publisher.media.cleanup import (
     delete_after_commit,
     delete_on_rollback,
@@ -240,7 +241,9 @@ def delete_episode(episode: Episode) -> None:
     """Delete the row; its stored objects go after the commit (failures are logged and
     left for ``storage orphans``)."""
     storage = get_storage()
-    for key in {episode.storage_key, episode.artwork_key, episode.transcript_key}:
+    keys = {episode.storage_key, episode.transcript_key, *artwork_keys(episode)}
+    keys |= {transcript.storage_key for transcript in episode.transcripts}
+    for key in keys:
         if key:
             delete_after_commit(key, storage)
     db.session.delete(episode)
@@ -283,7 +286,8 @@ def store_media(
         put_audio(key)
         written.append(key)
         delete_on_rollback(key, storage)
-        if info.cover_art and info.cover_art_mime:
+        # Uploaded artwork (artwork_width set) wins over the file's embedded cover.
+        if info.cover_art and info.cover_art_mime and episode.artwork_width is None:
             extension = "png" if info.cover_art_mime == "image/png" else "jpg"
             art_key = _fresh_key(folder, "cover", extension, avoid)
             storage.save(
