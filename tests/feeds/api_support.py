@@ -39,5 +39,11 @@ def file_body(field: str, data: bytes, filename: str, **fields: Any) -> dict[str
     return {"data": body, "content_type": f"multipart/form-data; boundary={boundary}"}
 
 
-VTT = b"WEBVTT\n\n00:00:00.000 --> 00:00:04.000\n<v Ada>Hello and welcome.\n\n00:00:04.000 --> 00:00:08.000\n<v Grace>Thanks for having me.\n"
-SRT = b"1\n00:00:00,000 --> 00:00:04,000\nHello and welcome.\n\n2\n00:00:04,000 --> 00:00:08,000\nThanks.\n"
+VTT = (
+    b"WEBVTT\n\n00:00:00.000 --> 00:00:04.000\n<v Ada>Hello and welcome.\n\n"
+    b"00:00:04.000 --> 00:00:08.000\n<v Grace>Thanks for having me.\n"
+)
+SRT = (
+    b"1\n00:00:00,000 --> 00:00:04,000\nHello and welcome.\n\n"
+    b"2\n00:00:04,000 --> 00:00:08,000\nThanks.\n"
+)
