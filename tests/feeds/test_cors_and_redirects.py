@@ -78,7 +78,7 @@ def test_no_cors_on_the_api_or_pages(client, site, path):
         client.get(path, headers={"Origin": "https://evil.test"}),
         client.options(
             path, headers={"Origin": "https://evil.test", "Access-Control-Request-Method": "GET"}
-        ),  # fmt: skip
+        ),
     ):
         assert "Access-Control-Allow-Origin" not in answer.headers, path
 
