@@ -4,7 +4,7 @@ the request's host. The paths follow DESIGN.md's URL map; they are stable."""
 from __future__ import annotations
 
 import hashlib
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from flask import current_app
@@ -45,8 +45,13 @@ def enclosure_url(episode: Episode) -> str:
     return absolute(f"/media/{episode.guid}.{episode.extension}")
 
 
+# An episode's Podcasting 2.0 chapters file, beside its page (served by the feeds area).
+CHAPTERS_FILE = "chapters.json"
+
+
 def chapters_url(episode: Episode, show: Show | None = None) -> str:
-    return episode_url(episode, show) + "/chapters.json"
+    """The episode's Podcasting 2.0 JSON chapters file."""
+    return f"{episode_url(episode, show)}/{CHAPTERS_FILE}"
 
 
 def article_url(article: Article) -> str:
@@ -61,37 +66,72 @@ def embed_url(episode: Episode) -> str:
     return absolute(f"/embed/{episode.guid}")
 
 
+# -- files the feeds area serves beside a feed (artwork, transcripts) --------------------
+
+# Stored transcript type -> (URL extension, type written in the feed and served).
+TRANSCRIPT_FORMATS: dict[str, tuple[str, str]] = {
+    "application/x-subrip": ("srt", "application/x-subrip"),
+    "application/srt": ("srt", "application/x-subrip"),
+    "text/srt": ("srt", "application/x-subrip"),
+    "text/vtt": ("vtt", "text/vtt"),
+    "application/json": ("json", "application/json"),
+    "text/plain": ("txt", "text/plain"),
+}
 ARTWORK_EXTENSIONS = {"image/jpeg": "jpg", "image/jpg": "jpg", "image/png": "png"}
 
 
-def artwork_version(key: str) -> str:
-    """A short fingerprint of a storage key: every upload has a new key, so a new URL."""
+def transcript_format(transcript_type: str | None) -> tuple[str, str] | None:
+    return TRANSCRIPT_FORMATS.get((transcript_type or "").lower())
+
+
+def artwork_extension(mime: str | None) -> str:
+    return ARTWORK_EXTENSIONS.get((mime or "").lower(), "jpg")
+
+
+def show_artwork_url(show: Any) -> str | None:
+    """Show art, served by the feeds area; the version changes when the file does."""
+    if not show.artwork_key:
+        return None
+    return (
+        f"{show_url(show)}/artwork.{artwork_extension(show.artwork_mime)}"
+        f"?v={_version(show.artwork_key)}"
+    )
+
+
+def episode_artwork_url(episode: Any, show: Any) -> str | None:
+    if not episode.artwork_key:
+        return None
+    return (
+        f"{episode_url(episode, show)}/artwork.{artwork_extension(episode.artwork_mime)}"
+        f"?v={_version(episode.artwork_key)}"
+    )
+
+
+def transcript_url(episode: Any, show: Any) -> str | None:
+    found = transcript_format(episode.transcript_type) if episode.transcript_key else None
+    if found is None:
+        return None
+    return f"{episode_url(episode, show)}/transcript.{found[0]}"
+
+
+def _version(key: str) -> str:
     return hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()[:10]
-
-
-def _artwork_base(owner: Show | Episode, show: Show | None) -> str:
-    if hasattr(owner, "guid"):
-        return episode_url(owner, show)  # type: ignore[arg-type]
-    return show_url(owner)  # type: ignore[arg-type]
 
 
 def artwork_url(owner: Show | Episode, show: Show | None = None) -> str | None:
     """The original artwork of a show or an episode (``?v=`` changes with the file)."""
-    if not owner.artwork_key:
-        return None
-    extension = ARTWORK_EXTENSIONS.get((owner.artwork_mime or "").lower(), "jpg")
-    return (
-        f"{_artwork_base(owner, show)}/artwork.{extension}?v={artwork_version(owner.artwork_key)}"
-    )
+    if hasattr(owner, "guid"):
+        return episode_artwork_url(owner, show or owner.show)  # type: ignore[union-attr]
+    return show_artwork_url(owner)
 
 
 def artwork_copy_url(owner: Show | Episode, side: int, show: Show | None = None) -> str:
-    """A resized JPEG copy (see media/artwork.py)."""
-    return (
-        f"{_artwork_base(owner, show)}/artwork-{side}.jpg"
-        f"?v={artwork_version(owner.artwork_key or '')}"
-    )
+    """A resized JPEG copy of uploaded artwork (see media/artwork.py)."""
+    is_episode = hasattr(owner, "guid")
+    base = episode_url(owner, show) if is_episode else show_url(owner)  # type: ignore[arg-type]
+    return f"{base}/artwork-{side}.jpg?v={_version(owner.artwork_key or '')}"
 
 
-def transcript_url(episode: Episode, transcript_id: int, extension: str) -> str:
+def transcript_file_url(episode: Episode, transcript_id: int, extension: str) -> str:
+    """One of the episode's uploaded transcripts (several per episode)."""
     return f"{episode_url(episode)}/transcripts/{transcript_id}.{extension}"

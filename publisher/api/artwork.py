@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from werkzeug.datastructures import FileStorage
 
-from publisher.api import bp
-from publisher.api import operations as ops
+from publisher.api.blueprint import bp
 from publisher.api.representations import artwork_out
 from publisher.api.schemas import ArtworkOut, Input
 from publisher.api.spec import FileField, api_route, current_user_or_none
-from publisher.errors import NotFound
+from publisher.exceptions import NotFound
 from publisher.extensions import db
-from publisher.media.artwork import remove_artwork, set_artwork
 from publisher.models import utcnow
+from publisher.operations.episodes import get_episode
+from publisher.operations.files import remove_artwork, set_artwork
+from publisher.operations.shows import get_show
 
 IMAGE = FileField(
     "image", "JPEG or PNG, square, 1400 to 3000 pixels a side, RGB (Apple Podcasts' rules)."
@@ -34,7 +35,7 @@ def _answer(owner, show=None) -> ArtworkOut:
 def put_show_artwork(slug: str, form: ArtworkForm, files: dict[str, FileStorage]) -> ArtworkOut:
     """Upload or replace the show's artwork; resized copies are made (422 names what
     Apple would refuse: format, shape, size or colour mode)."""
-    show = ops.get_show(slug, current_user_or_none())
+    show = get_show(slug, current_user_or_none())
     set_artwork(show, files["image"].stream)
     db.session.commit()
     return _answer(show)
@@ -44,7 +45,7 @@ def put_show_artwork(slug: str, form: ArtworkForm, files: dict[str, FileStorage]
            errors=[503])  # fmt: skip
 def delete_show_artwork(slug: str) -> None:
     """Remove the show's artwork (the feed then lacks itunes:image: Apple refuses it)."""
-    show = ops.get_show(slug, current_user_or_none())
+    show = get_show(slug, current_user_or_none())
     if not show.artwork_key:
         raise NotFound("This show has no artwork.")
     remove_artwork(show)
@@ -57,7 +58,7 @@ def put_episode_artwork(
     episode_id: int, form: ArtworkForm, files: dict[str, FileStorage]
 ) -> ArtworkOut:
     """Upload or replace the episode's own artwork (same rules as the show's)."""
-    episode = ops.get_episode(episode_id, current_user_or_none(), utcnow())
+    episode = get_episode(episode_id, current_user_or_none(), utcnow())
     set_artwork(episode, files["image"].stream)
     db.session.commit()
     return _answer(episode)
@@ -67,7 +68,7 @@ def put_episode_artwork(
            status=204, errors=[503])  # fmt: skip
 def delete_episode_artwork(episode_id: int) -> None:
     """Remove the episode's artwork (apps then show the show's)."""
-    episode = ops.get_episode(episode_id, current_user_or_none(), utcnow())
+    episode = get_episode(episode_id, current_user_or_none(), utcnow())
     if not episode.artwork_key:
         raise NotFound("This episode has no artwork.")
     remove_artwork(episode)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from publisher.feeds import podcastindex
-from publisher.feeds.apple import APPLE_ENCLOSURE_TYPES, enclosure_type, feed_category
 from publisher.models import Episode, Show
+from publisher.podcasting import podcastindex
+from publisher.podcasting.apple import APPLE_ENCLOSURE_TYPES, enclosure_type, feed_category
 
 SOUNDBITE_MIN, SOUNDBITE_MAX = 15, 120
 # What Apple will not play, named for people.

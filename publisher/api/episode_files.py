@@ -3,12 +3,9 @@ chapters file, or send the list; read; remove)."""
 
 from __future__ import annotations
 
-import json
-
 from werkzeug.datastructures import FileStorage
 
-from publisher.api import bp
-from publisher.api import operations as ops
+from publisher.api.blueprint import bp
 from publisher.api.representations import transcript_out
 from publisher.api.schemas import (
     ChapterList,
@@ -19,17 +16,22 @@ from publisher.api.schemas import (
     TranscriptOut,
 )
 from publisher.api.spec import FileField, api_route, current_user_or_none
-from publisher.errors import NotFound, ValidationError
+from publisher.exceptions import NotFound
 from publisher.extensions import db
-from publisher.media.artwork import read_limited
-from publisher.media.transcripts import add_transcript, delete_transcript, get_transcript
 from publisher.models import Episode, utcnow
-from publisher.podcasting.chapters import validate_chapters
+from publisher.operations.episodes import get_episode
+from publisher.operations.files import (
+    add_transcript,
+    clear_chapters,
+    delete_transcript,
+    get_transcript,
+    set_chapters,
+    set_chapters_file,
+)
 from publisher.urls import chapters_url
 
 TRANSCRIPT = FileField("file", "SRT, WebVTT, JSON (Podcasting 2.0) or plain text, UTF-8.")
 CHAPTERS_FILE = FileField("file", "A Podcasting 2.0 JSON chapters file.")
-CHAPTERS_MAX_BYTES = 2 * 1024 * 1024
 
 
 class TranscriptList(Output):
@@ -41,7 +43,7 @@ class ChaptersForm(Input):
 
 
 def _episode(episode_id: int) -> Episode:
-    return ops.get_episode(episode_id, current_user_or_none(), utcnow())
+    return get_episode(episode_id, current_user_or_none(), utcnow())
 
 
 @api_route(bp, "/episodes/<int:episode_id>/transcripts", "POST", auth="editor",
@@ -92,18 +94,9 @@ def put_chapters(
     `file`). Checked against the format; chapters past the end of the audio are refused."""
     episode = _episode(episode_id)
     if body is not None:
-        document = body.model_dump()
+        set_chapters(episode, body.model_dump())
     else:
-        raw = read_limited((files or {})["file"].stream, CHAPTERS_MAX_BYTES, "chapters file")
-        try:
-            document = json.loads(raw.decode("utf-8-sig"))
-        except (UnicodeDecodeError, ValueError) as exc:
-            message = f"The chapters file is not valid UTF-8 JSON ({exc})."
-            raise ValidationError(
-                message, details=[{"field": "file", "message": message}]
-            ) from None
-    episode.chapters = validate_chapters(document, episode.duration_seconds)
-    episode.updated_at = utcnow()
+        set_chapters_file(episode, (files or {})["file"].stream)
     db.session.commit()
     return _chapters_answer(episode)
 
@@ -125,6 +118,5 @@ def delete_chapters(episode_id: int) -> None:
     episode = _episode(episode_id)
     if not episode.chapters:
         raise NotFound("This episode has no chapters.")
-    episode.chapters = None
-    episode.updated_at = utcnow()
+    clear_chapters(episode)
     db.session.commit()

@@ -31,7 +31,7 @@ from publisher.urls import (
     episode_url,
     feed_url,
     show_url,
-    transcript_url,
+    transcript_file_url,
 )
 
 # Show fields computed here; the others are columns copied as they are.
@@ -70,7 +70,7 @@ def transcript_out(episode: Episode, transcript) -> TranscriptOut:
     extension = TRANSCRIPT_TYPES.get(transcript.mime_type, "txt")
     return TranscriptOut(
         id=transcript.id,
-        url=transcript_url(episode, transcript.id, extension),
+        url=transcript_file_url(episode, transcript.id, extension),
         type=transcript.mime_type,
         language=transcript.language or episode.show.language,
         size=transcript.size_bytes,

@@ -12,12 +12,12 @@ from typing import Any
 from sqlalchemy import select
 
 from publisher.extensions import db
-from publisher.feeds import podcastindex
-from publisher.feeds.apple import feed_category
-from publisher.feeds.xmltext import attr, text, truncate
 from publisher.models import EpisodeTranscript, Show
+from publisher.podcasting import podcastindex
+from publisher.podcasting.apple import feed_category
 from publisher.podcasting.chapters import psc_time
 from publisher.podcasting.transcripts import TIMED, TYPES
+from publisher.podcasting.xmltext import attr, text, truncate
 
 PSC_NAMESPACE = "http://podlove.org/simple-chapters"
 

@@ -7,9 +7,9 @@ from flask import Response
 from sqlalchemy import select
 
 from publisher.cors import public_cors
-from publisher.errors import NotFound
+from publisher.exceptions import NotFound
 from publisher.extensions import db
-from publisher.feeds import bp
+from publisher.feeds.blueprint import bp
 from publisher.feeds.views import _artwork, _public_episode, _stored_file
 from publisher.media.artwork import copy_key
 from publisher.models import EpisodeTranscript, Show

@@ -8,9 +8,9 @@ from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
 from publisher.cors import public_cors
-from publisher.errors import NotFound
+from publisher.exceptions import NotFound
 from publisher.extensions import db
-from publisher.feeds import bp
+from publisher.feeds.blueprint import bp
 from publisher.models import Show
 from publisher.urls import show_feed_url
 

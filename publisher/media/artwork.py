@@ -15,7 +15,7 @@ from typing import BinaryIO
 
 from flask import current_app
 
-from publisher.errors import PublisherError
+from publisher.exceptions import PublisherError
 from publisher.media.cleanup import delete_after_commit, delete_on_rollback
 from publisher.media.storage import get_storage
 from publisher.models import Episode, Show, utcnow

@@ -7,7 +7,7 @@ import io
 import secrets
 from typing import BinaryIO
 
-from publisher.errors import NotFound, ValidationError
+from publisher.exceptions import NotFound, ValidationError
 from publisher.extensions import db
 from publisher.media.artwork import read_limited
 from publisher.media.cleanup import delete_after_commit, delete_on_rollback

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from PIL import Image, UnidentifiedImageError
 
-from publisher.errors import ValidationError
+from publisher.exceptions import ValidationError
 
 MIN_SIDE = 1400
 MAX_SIDE = 3000

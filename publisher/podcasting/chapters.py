@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from publisher.errors import ValidationError
+from publisher.exceptions import ValidationError
 
 VERSION = "1.2.0"
 CHAPTERS_MAX = 500

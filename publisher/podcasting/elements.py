@@ -11,7 +11,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from publisher.errors import ValidationError
+from publisher.exceptions import ValidationError
 
 # Apple: "The show description … up to 4000 bytes."
 DESCRIPTION_MAX_BYTES = 4000

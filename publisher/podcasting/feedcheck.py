@@ -25,7 +25,7 @@ from typing import Any
 from lxml import etree
 from PIL import Image, UnidentifiedImageError
 
-from publisher.feeds.apple import APPLE_CATEGORIES, APPLE_ENCLOSURE_TYPES
+from publisher.podcasting.apple import APPLE_CATEGORIES, APPLE_ENCLOSURE_TYPES
 from publisher.podcasting.artwork import MAX_SIDE, MIN_SIDE
 from publisher.podcasting.elements import DESCRIPTION_MAX_BYTES, SPDX_COMMON
 

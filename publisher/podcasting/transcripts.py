@@ -12,7 +12,7 @@ import json
 import re
 from typing import Any
 
-from publisher.errors import ValidationError
+from publisher.exceptions import ValidationError
 
 # Stored type -> (URL extension, type written in the feed)
 TYPES: dict[str, str] = {

@@ -1,22 +1,82 @@
-"""From the API's element fields to validated column values (shows and episodes).
+"""Podcasting 2.0 and Apple elements producers set on shows and episodes: their input
+types, and the checks that turn them into column values.
 
-Called by the show and episode operations before they set attributes; every check comes
-from the podcast-knowledge modules (``publisher.podcasting``, ``feeds.podcastindex``,
-``feeds.apple``), so the studio's forms get the same answers.
+``show_columns`` and ``episode_columns`` are called by the show and episode operations
+before they set attributes; every check comes from the podcast-knowledge modules
+(``publisher.podcasting``), so the API, the studio and the importer get the same answers.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from flask import current_app
+from pydantic import ConfigDict, Field
 
-from publisher.errors import ValidationError
-from publisher.feeds import podcastindex
-from publisher.feeds.apple import validate_category
+from publisher.exceptions import ValidationError
 from publisher.models import Episode, Show
-from publisher.podcasting import elements
+from publisher.operations.fields import Input, Text100, Text128, Url, required_text, text
+from publisher.podcasting import elements, podcastindex
+from publisher.podcasting.apple import validate_category
+
+Text4000 = text(4000)
+
+
+class PersonIn(Input):
+    """podcast:person: a role and group from the Podcast Taxonomy Project."""
+
+    name: required_text(128)
+    role: Text100 = Field(None, description="Taxonomy role, e.g. `host`, `guest`, `producer`.")
+    group: Text100 = Field(None, description="Taxonomy group, e.g. `cast` (from the role).")
+    href: Url = Field(None, description="The person's page.")
+    img: Url = Field(None, description="A picture of the person.")
+
+
+class TxtIn(Input):
+    """podcast:txt, e.g. `{"text": "…", "purpose": "applepodcastsverify"}`."""
+
+    text: required_text(4000)
+    purpose: Text128 = None
+
+
+class FundingIn(Input):
+    url: Url = Field(description="Where listeners support the show.")
+    text: Text128 = Field("", description="The link's label (128 characters at most).")
+
+
+class CategoryIn(Input):
+    category: Text100 = Field(description="An Apple Podcasts category (any case).")
+    subcategory: Text100 = Field("", description="One of its subcategories, or empty.")
+
+
+class SoundbiteIn(Input):
+    """podcast:soundbite: a 15 to 120 second highlight (outside that, a warning)."""
+
+    start_time: Annotated[float, Field(ge=0, le=10**7)] = Field(description="Seconds.")
+    duration: Annotated[float, Field(gt=0, le=10**7)] = Field(description="Seconds.")
+    title: Text128 = None
+
+    model_config = ConfigDict(extra="forbid", strict=False)
+
+
+class EpisodeElements(Input):
+    """An episode's elements, sent as JSON (PATCH)."""
+
+    itunes_title: text(300) = Field(None, description="itunes:title: the title alone.")
+    block: bool = Field(None, description="itunes:block on this episode.")
+    persons: list[PersonIn] = Field(None, max_length=50, description="Guests (hosts: the show's).")
+    soundbites: list[SoundbiteIn] = Field(None, max_length=50, description="podcast:soundbite.")
+
+
+def plain(fields: dict[str, Any]) -> dict[str, Any]:
+    """Lists of input models as lists of plain dicts (what the JSON columns hold)."""
+    return {
+        name: [item.model_dump(exclude_none=True) if isinstance(item, Input) else item
+               for item in value] if isinstance(value, list) else value
+        for name, value in fields.items()
+    }  # fmt: skip
+
 
 LOCATION_FIELDS = ("location_geo", "location_osm", "location_rel", "location_country")
 
