@@ -50,6 +50,9 @@ def test_show_artwork_is_stored_with_copies_and_written_in_the_feed(app, client,
     assert feed.channel("itunes:image").get("href") == art["url"]
     assert feed.pp["cover_url"] == art["url"]
     assert editor.get(f"/api/v1/shows/{show.slug}").get_json()["artwork"] == art
+    # The site's pages show the lighter 600 px copy.
+    page = client.get(f"/shows/{show.slug}").get_data(as_text=True)
+    assert f'src="{art["sizes"]["600"]}"' in page
 
 
 def test_replacing_artwork_changes_the_url_and_removes_the_old_files(app, client, editor, factory):  # noqa: F811
