@@ -14,9 +14,9 @@ from flask import Flask, current_app
 from markupsafe import Markup
 
 from publisher import urls
-from publisher.podcasting.artwork import copy_sides
 from publisher.content import strip_tags
 from publisher.models import Article, Episode, Show
+from publisher.podcasting.artwork import copy_sides
 from publisher.site.queries import chapters_of
 
 logger = logging.getLogger(__name__)

@@ -182,3 +182,36 @@ def test_a_show_made_through_the_api_passes_and_reads_back(app, client, admin, a
 
 def checks_artwork_url(admin) -> str:  # noqa: F811
     return admin.get("/api/v1/shows/api-show").get_json()["artwork"]["url"]
+
+
+def test_the_other_elements_read_back_in_partytime(client, admin, factory):  # noqa: F811
+    show = factory.show(slug="other-show", owner_email="")
+    episode = factory.episode(show=show, duration_seconds=100.0)
+    answer = admin.patch(
+        "/api/v1/shows/other-show",
+        json={
+            "block": True,
+            "locked": False,
+            "license": "house-licence",
+            "license_url": "https://other.test/licence",
+            "funding": [{"url": "https://other.test/tip"}],
+            "txt": [{"text": "plain note"}],
+            "location": "Porto",
+            "location_geo": "geo:41.1496,-8.611",
+        },
+    )
+    assert answer.status_code == 200, answer.get_json()
+    admin.patch(f"/api/v1/episodes/{episode.id}", json={"itunes_title": "Short", "block": True})
+    party = partytime_parse(get_feed(client, show).response.data)
+    assert party["itunesBlock"] is True
+    assert party["podcastBlocked"] == "yes"
+    # partytime 5.0.0 reads podcast:locked only with its owner attribute (none here).
+    assert "locked" not in party and "podcastOwner" not in party
+    assert party["license"] == {"identifier": "house-licence", "url": "https://other.test/licence"}
+    assert party["podcastFunding"] == [
+        {"url": "https://other.test/tip", "message": "Support the show"}
+    ]
+    assert party["podcastTxt"] == [{"value": "plain note"}]
+    assert party["podcastLocation"] == {"name": "Porto", "geo": "geo:41.1496,-8.611"}
+    (item,) = party["items"]
+    assert item["guid"] == episode.guid
