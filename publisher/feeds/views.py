@@ -17,17 +17,13 @@ from publisher.extensions import db
 from publisher.feeds import articles, bp, cache, podcast, sitemap
 from publisher.media.storage import ObjectNotFound, get_storage
 from publisher.models import Episode, Show, utcnow
+from publisher.pagination import page_argument
 
 BadRequest = PublisherError  # 400, "bad_request"
 
 
 def _page_argument() -> int | None:
-    raw = request.args.get("page")
-    if raw is None:
-        return None
-    if not raw.isdigit() or int(raw) < 1:
-        raise BadRequest(f"The page must be a whole number from 1 (got {raw!r}).")
-    return int(raw)
+    return page_argument(default=None)
 
 
 def _serve(url_key: str, build: Callable[[datetime], tuple[cache.Rendering, datetime | None]]):
