@@ -19,6 +19,7 @@ class DefaultConfig:
     STORAGE = "filesystem"
     MEDIA_ROOT: str | None = None  # instance/media when unset
     MAX_UPLOAD_MB = 1024
+    MAX_JSON_KB = 1024  # larger JSON bodies get 413 before they are read
     S3_BUCKET: str | None = None
     S3_ENDPOINT_URL: str | None = None
     S3_REGION: str | None = None

@@ -11,7 +11,7 @@ from sqlalchemy import Select, func, select
 from publisher.api.schemas import ArticleOut, EpisodeOut, Media, PageLinks, ShowOut
 from publisher.extensions import db
 from publisher.models import Article, Episode, Show
-from publisher.urls import article_url, enclosure_url, episode_url, feed_url, show_url
+from publisher.urls import absolute, article_url, enclosure_url, episode_url, feed_url, show_url
 
 # Show columns copied as they are; url, feed_url and episode_count are computed.
 SHOW_FIELDS = tuple(set(ShowOut.model_fields) - {"url", "feed_url", "episode_count"})
@@ -93,7 +93,8 @@ def paginate(statement: Select, page: int, per_page: int) -> tuple[list[Any], di
     def link(number: int) -> str:
         others = {k: v for k, v in request.args.items() if k not in ("page", "per_page")}
         args = {"page": number, "per_page": per_page, **others, **(request.view_args or {})}
-        return url_for(request.endpoint, _external=True, **args)
+        # PUBLIC_URL, never the request's Host header (which any client can set).
+        return absolute(url_for(request.endpoint, **args))
 
     links = PageLinks(
         self=link(page),

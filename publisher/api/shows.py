@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from werkzeug.exceptions import Forbidden
+
 from publisher.api import bp
 from publisher.api import operations as ops
 from publisher.api.representations import paginate, show_out
@@ -9,6 +11,18 @@ from publisher.api.schemas import ShowCreate, ShowOut, ShowPage, ShowStatusQuery
 from publisher.api.spec import api_route, current_user_or_none
 from publisher.extensions import db
 from publisher.models import Show, utcnow
+
+# Directories read these to decide who owns a feed and where it lives: an editor who could
+# change them could move a show's subscribers away. Changing them is for admins only
+# (docs/security.md); a new show has no subscribers, so its creator sets them freely.
+ADMIN_ONLY_SHOW_FIELDS = ("new_feed_url", "owner_email", "locked")
+
+
+def _check_admin_only(fields: dict) -> None:
+    user = current_user_or_none()
+    sent = [name for name in ADMIN_ONLY_SHOW_FIELDS if name in fields]
+    if sent and (user is None or not user.is_admin):
+        raise Forbidden(f"Only an admin may set {', '.join(sent)}; leave them out of the body.")
 
 
 def _out(show: Show) -> ShowOut:
@@ -30,6 +44,7 @@ def list_shows(query: ShowStatusQuery) -> ShowPage:
            status=201, errors=[409])  # fmt: skip
 def create_show(body: ShowCreate) -> tuple[ShowOut, int]:
     """Create a show."""
+    # A new show has no subscribers to move: an editor may set every field here.
     show = ops.create_show(body.model_dump(exclude_unset=True))
     db.session.commit()
     return _out(show), 201
@@ -44,9 +59,12 @@ def get_show(slug: str) -> ShowOut:
 @api_route(bp, "/shows/<slug>", "PATCH", auth="editor", tag="shows", body=ShowUpdate,
            response=ShowOut)  # fmt: skip
 def update_show(slug: str, body: ShowUpdate) -> ShowOut:
-    """Change a show's fields (only those sent; the slug is fixed)."""
+    """Change a show's fields (only those sent; the slug is fixed; new_feed_url,
+    owner_email and locked: admins only)."""
     show = ops.get_show(slug, current_user_or_none())
-    ops.update_show(show, body.model_dump(exclude_unset=True))
+    fields = body.model_dump(exclude_unset=True)
+    _check_admin_only(fields)
+    ops.update_show(show, fields)
     db.session.commit()
     return _out(show)
 
