@@ -31,6 +31,12 @@ class DefaultConfig:
     # Behind a reverse proxy: how many X-Forwarded-For hops to trust (listener counting).
     PROXY_FIX_X_FOR = 0
     ANALYTICS_ENABLED = True  # count downloads at the enclosure URL
+    # Distinct user agents counted per network block (IPv4 /24, IPv6 /64), episode and day;
+    # the downloads of more are stored as filtered (docs/delivery.md).
+    ANALYTICS_MAX_USER_AGENTS = 10
+    # Unset: rate limits in memory, the job queue in a SQLite file in instance/, daily
+    # salts in the database. Set (redis://host:6379/0): all of them in this Redis.
+    REDIS_URL: str | None = None
     # Public pages (docs/site.md).
     SITE_TIMEZONE = "UTC"  # dates on pages
     SITE_CACHE_MAX_AGE = 60  # Cache-Control max-age of public pages, in seconds

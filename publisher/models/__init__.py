@@ -2,7 +2,7 @@
 
 from publisher.models.article import Article, ArticleEpisode, ArticleRelated
 from publisher.models.base import UTCDateTime, utcnow
-from publisher.models.download import Download
+from publisher.models.download import DailySalt, Download
 from publisher.models.episode import EPISODE_TYPES, Episode
 from publisher.models.publication import (
     DRAFT,
@@ -30,6 +30,7 @@ __all__ = [
     "Article",
     "ArticleEpisode",
     "ArticleRelated",
+    "DailySalt",
     "Download",
     "Episode",
     "Show",
