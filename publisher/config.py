@@ -46,11 +46,17 @@ class DefaultConfig:
     ARTICLES_FEED_LIMIT = 50  # newest articles in /feed.xml
     FEED_RECHECK_SECONDS = 1.0  # a process re-checks the database at most this often
     WEBSUB_HUB: str | None = None  # advertised in feeds and pinged on publish
-    # API rate limits (docs/api.md).
+    # Rate limits (docs/security.md), in Flask-Limiter's notation.
     RATELIMIT_ENABLED = True
-    RATELIMIT_STORAGE_URI = "memory://"  # redis://… when several processes serve the API
+    # Where counters live; unset: REDIS_URL when set, else process memory.
+    RATELIMIT_STORAGE_URI: str | None = None
     API_RATE_LIMIT = "600 per minute"  # per token
-    API_ANONYMOUS_RATE_LIMIT = "120 per minute"  # per IP, without a token
+    API_ANONYMOUS_RATE_LIMIT = "120 per minute"  # per address, without a token
+    AUTH_FAILURE_LIMIT = "10 per minute"  # failed authentications per address
+    SEARCH_RATE_LIMIT = "60 per minute"  # per address
+    PAGE_RATE_LIMIT = "600 per minute"  # other public pages, per address
+    FEED_RATE_LIMIT = "1200 per minute"  # feeds and sitemap, per address (NATs: generous)
+    MEDIA_RATE_LIMIT = "3000 per minute"  # enclosures, per address (apps send many ranges)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None
