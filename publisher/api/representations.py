@@ -56,6 +56,7 @@ def episode_out(episode: Episode, now: datetime) -> EpisodeOut:
         media=media,
         created_at=episode.created_at,
         updated_at=episode.updated_at,
+        warnings=list(getattr(episode, "ingest_warnings", None) or []),
     )
 
 

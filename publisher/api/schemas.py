@@ -306,6 +306,11 @@ class EpisodeOut(Output):
     media: Media | None
     created_at: Timestamp
     updated_at: Timestamp
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="What the upload that made this answer left out (e.g. chapters over "
+        "the limit); empty otherwise.",
+    )
 
 
 class EpisodePage(Page):
