@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from pathlib import Path
@@ -72,8 +73,9 @@ def load_config(app: Flask, overrides: dict[str, Any] | None = None) -> None:
 
     instance = Path(app.instance_path)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
-        instance.mkdir(parents=True, exist_ok=True)
+        private_folder(instance)
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'publisher.db'}"
+    private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
     if not app.config.get("MEDIA_ROOT"):
         app.config["MEDIA_ROOT"] = str(instance / "media")
     if not app.config.get("SECRET_KEY"):
@@ -89,9 +91,33 @@ def _persistent_secret_key(instance: Path) -> str:
     path = instance / "secret_key"
     if path.exists():
         return path.read_text().strip()
-    instance.mkdir(parents=True, exist_ok=True)
+    private_folder(instance)
     key = secrets.token_hex(32)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as handle:
         handle.write(key + "\n")
     return key
+
+
+def private_folder(path: Path) -> None:
+    """Create ``path`` (and missing parents) readable by its owner only (0700): it holds
+    the secret key, the SQLite database and the job queue. An existing folder is left as
+    the operator set it."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+
+
+def private_sqlite_file(uri: str) -> None:
+    """Create a SQLite database file owner-only (0600) before SQLite creates it with the
+    umask's 0644; SQLite gives its -wal and -shm files the same mode."""
+    prefix = "sqlite:///"
+    if not uri.startswith(prefix):
+        return
+    name = uri[len(prefix) :].split("?", 1)[0]
+    if not name or name == ":memory:":
+        return
+    path = Path(name)
+    if path.exists():
+        return
+    private_folder(path.parent)
+    with contextlib.suppress(FileExistsError):  # another process made it first
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
