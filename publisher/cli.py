@@ -13,11 +13,14 @@ from datetime import UTC, date, datetime, time, timedelta
 import click
 from flask import Flask
 from flask.cli import AppGroup
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
+from publisher.exceptions import PublisherError
 from publisher.extensions import db
-from publisher.models import ROLES, ApiToken, User, utcnow
+from publisher.models import ApiToken, Role, User, utcnow
+from publisher.models.vocabulary import values
+from publisher.operations import tokens, users
 
 users_cli = AppGroup("users", help="Manage the people who can sign in to the studio and API.")
 tokens_cli = AppGroup("tokens", help="Manage API tokens.")
@@ -34,10 +37,10 @@ def _commit() -> None:
 
 
 def _user_by_email(email: str) -> User:
-    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
-    if user is None:
-        raise click.ClickException(f"No user with the email {email!r}.")
-    return user
+    try:
+        return users.user_by_email(email)
+    except PublisherError as exc:
+        raise click.ClickException(exc.message) from None
 
 
 def _validate_email(_ctx, _param, value: str) -> str:
@@ -46,6 +49,14 @@ def _validate_email(_ctx, _param, value: str) -> str:
     if not local or "." not in domain or " " in value or len(value) > 254:
         raise click.BadParameter(f"{value!r} is not an email address.")
     return value
+
+
+def _run(operation, *args) -> None:
+    """Call an operation; its refusal becomes the command's error message."""
+    try:
+        operation(*args)
+    except PublisherError as exc:
+        raise click.ClickException(exc.message) from None
 
 
 def _read_password() -> str:
@@ -70,19 +81,20 @@ def _read_password() -> str:
     help="For scripts only (visible in the process list and shell history); without it the "
     "password is asked for, or read from stdin. At least 8 characters.",
 )
-@click.option("--role", type=click.Choice(ROLES), default="editor", show_default=True)
+@click.option("--role", type=click.Choice(values(Role)), default="editor", show_default=True)
 @click.option("--name", default="", help="The name shown as author.")
 def create_user(email: str, password: str | None, role: str, name: str) -> None:
     """Create a user who can sign in to the studio and own API tokens."""
     if password is None:
         password = _read_password()
-    if len(password) < 8:
-        raise click.BadParameter("must be at least 8 characters.", param_hint="--password")
-    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise click.ClickException(f"A user with the email {email!r} already exists.")
-    user = User(email=email, role=role, name=name or email.split("@")[0])
-    user.set_password(password)
-    db.session.add(user)
+    if len(password) < users.MIN_PASSWORD_LENGTH:
+        raise click.BadParameter(
+            f"must be at least {users.MIN_PASSWORD_LENGTH} characters.", param_hint="--password"
+        )
+    try:
+        users.create_user(email, password, role, name)
+    except PublisherError as exc:
+        raise click.ClickException(exc.message) from None
     _commit()
     click.echo(f"Created {role} {email}.")
 
@@ -137,7 +149,7 @@ def create_token(email: str, name: str, expires: datetime | None) -> None:
     if not name or len(name) > 100:
         raise click.BadParameter("must be 1 to 100 characters.", param_hint="--name")
     user = _user_by_email(email)
-    _token, plain = ApiToken.issue(user, name, expires_at=expires)
+    _token, plain = tokens.issue_token(user, name, expires_at=expires)
     _commit()
     until = f", valid until {expires.isoformat(timespec='minutes')}" if expires else ""
     click.echo(f"Token {name!r} for {user.email}{until}. Copy it now: it will not be shown again.")
@@ -165,27 +177,12 @@ def list_tokens(email: str | None) -> None:
 @click.argument("token_id", type=int)
 def revoke_token(token_id: int) -> None:
     """Revoke a token by its id (see ``tokens list``)."""
-    token = db.session.get(ApiToken, token_id)
-    if token is None:
-        raise click.ClickException(f"No token with id {token_id}.")
-    token.revoke()
+    try:
+        token = tokens.revoke_token(token_id)
+    except PublisherError as exc:
+        raise click.ClickException(exc.message) from None
     _commit()
     click.echo(f"Revoked token {token_id} ({token.name}).")
-
-
-def _other_active_admins(user: User) -> int:
-    return db.session.scalar(
-        select(func.count())
-        .select_from(User)
-        .where(User.role == "admin", User.active.is_(True), User.id != user.id)
-    )
-
-
-def _keep_an_admin(user: User, action: str) -> None:
-    if user.role == "admin" and user.active and not _other_active_admins(user):
-        raise click.ClickException(
-            f"{user.email} is the last active admin: make another admin before you {action}."
-        )
 
 
 @users_cli.command("deactivate")
@@ -193,8 +190,7 @@ def _keep_an_admin(user: User, action: str) -> None:
 def deactivate_user(email: str) -> None:
     """Stop a user from signing in; their API tokens stop working too (kept, not revoked)."""
     user = _user_by_email(email)
-    _keep_an_admin(user, "deactivate them")
-    user.active = False
+    _run(users.deactivate_user, user)
     _commit()
     click.echo(f"Deactivated {user.email}: no sign-in, no API access.")
 
@@ -204,33 +200,23 @@ def deactivate_user(email: str) -> None:
 def activate_user(email: str) -> None:
     """Let a deactivated user sign in again (their unrevoked tokens work again)."""
     user = _user_by_email(email)
-    user.active = True
+    _run(users.activate_user, user)
     _commit()
     click.echo(f"Activated {user.email}.")
 
 
 @users_cli.command("set-role")
 @click.argument("email")
-@click.argument("role", type=click.Choice(ROLES))
+@click.argument("role", type=click.Choice(values(Role)))
 def set_role(email: str, role: str) -> None:
     """Change a user's role (admin or editor)."""
     user = _user_by_email(email)
-    if role != "admin":
-        _keep_an_admin(user, "demote them")
-    user.role = role
+    _run(users.set_role, user, role)
     _commit()
     click.echo(f"{user.email} is now {role}.")
 
 
 def init_cli(app: Flask) -> None:
+    """The users and tokens commands (each area registers its own: see create_app)."""
     app.cli.add_command(users_cli)
     app.cli.add_command(tokens_cli)
-    from publisher.demo import demo_cli
-
-    app.cli.add_command(demo_cli)
-    from publisher.media.cli import storage_cli
-
-    app.cli.add_command(storage_cli)
-    from publisher.analytics.cli import stats_cli
-
-    app.cli.add_command(stats_cli)

@@ -10,7 +10,7 @@ import re
 
 from flask import request
 
-from publisher.errors import PublisherError
+from publisher.exceptions import PublisherError
 
 MAX_PAGE = 999_999
 _ASCII_DIGITS = re.compile(r"[0-9]{1,6}")

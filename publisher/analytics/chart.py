@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 from datetime import date
 
 from publisher.analytics.stats import DownloadStats
-from publisher.feeds.xmltext import clean
+from publisher.podcasting.xmltext import clean
 
 SVG_NS = "http://www.w3.org/2000/svg"
 WIDTH, HEIGHT = 800, 320

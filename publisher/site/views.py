@@ -7,7 +7,8 @@ from flask import render_template, request
 
 from publisher.models import utcnow
 from publisher.pagination import page_argument
-from publisher.site import bp, queries
+from publisher.site import queries
+from publisher.site.blueprint import bp
 from publisher.site.caching import cached_page
 from publisher.site.search import search as run_search
 
