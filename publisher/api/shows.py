@@ -9,7 +9,7 @@ from publisher.api.representations import paginate, show_out
 from publisher.api.schemas import ShowCreate, ShowOut, ShowPage, ShowStatusQuery, ShowUpdate
 from publisher.api.spec import api_route, current_user_or_none
 from publisher.extensions import db
-from publisher.models import Show, utcnow
+from publisher.models import Role, Show, utcnow
 from publisher.operations import shows as ops
 
 # Directories read these to decide who owns a feed and where it lives: an editor who could
@@ -21,7 +21,7 @@ ADMIN_ONLY_SHOW_FIELDS = ("new_feed_url", "owner_email", "locked")
 def _check_admin_only(fields: set[str]) -> None:
     user = current_user_or_none()
     sent = [name for name in ADMIN_ONLY_SHOW_FIELDS if name in fields]
-    if sent and (user is None or not user.is_admin):
+    if sent and (user is None or user.role != Role.ADMIN):
         raise Forbidden(f"Only an admin may set {', '.join(sent)}; leave them out of the body.")
 
 

@@ -7,6 +7,8 @@ import json
 
 import pytest
 
+from tests.api.conftest import ApiClient
+
 ADMIN_ONLY = {
     "new_feed_url": "https://elsewhere.example/feed.xml",
     "owner_email": "thief@elsewhere.example",
@@ -75,3 +77,20 @@ def test_paging_links_come_from_public_url_not_the_host_header(anon, factory):
     links = response.get_json()["links"]
     assert all(v.startswith("http://publisher.test/api/v1/shows?") for v in links.values() if v)
     assert "evil.example" not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("caller", "status"), [("anonymous", 401), ("revoked", 401), ("editor", 403), ("admin", 200)]
+)
+def test_authorization_matrix_of_the_ownership_fields(client, factory, caller, status):
+    show = factory.show()
+    token = {
+        "anonymous": None,
+        "revoked": factory.token(revoked=True),
+        "editor": factory.token(factory.user(role="editor")),
+        "admin": factory.token(factory.user(role="admin")),
+    }[caller]
+    response = ApiClient(client, token).patch(
+        f"/api/v1/shows/{show.slug}", json={"owner_email": "new@example.com"}
+    )
+    assert response.status_code == status
