@@ -47,16 +47,22 @@ run: install
 test: install-test system-deps
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/bandit -q -c pyproject.toml -r publisher wsgi.py
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 	@if [ "$$CI" = "true" ]; then \
 	  echo "== The same suite on PostgreSQL ($(PG_TEST_URL))"; \
 	  PUBLISHER_TEST_DATABASE_URL="$(PG_TEST_URL)" $(BIN)/python -m pytest $(PYTEST_ARGS); \
 	fi
 
+# bandit reads the code (offline, a few seconds: make test runs it too); pip-audit asks
+# PyPI's vulnerability database about every installed package, so it needs the network
+# and runs here only (in CI, --strict also fails on a package it could not check).
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/bandit -q -c pyproject.toml -r publisher wsgi.py
+	$(BIN)/pip-audit --skip-editable --progress-spinner off $(if $(filter true,$(CI)),--strict,)
 
 format: install-test
 	$(BIN)/ruff format .

@@ -66,8 +66,7 @@ def _limits() -> _Limits | None:
 
 
 def _too_many(setting: str, limit: RateLimitItem, *keys: str) -> TooManyRequests:
-    limits = _limits()
-    assert limits is not None
+    limits = current_app.extensions[_KEY]
     reset_at = limits.limiter.get_window_stats(limit, *keys).reset_time
     seconds = max(1, int(reset_at - time.time() + 0.999))
     return TooManyRequests(

@@ -15,7 +15,7 @@ from publisher.extensions import db
 from publisher.models.base import UTCDateTime, utcnow
 from publisher.models.vocabulary import Role, check_in
 
-TOKEN_PREFIX = "pub_"  # noqa: S105  (a prefix, not a secret)
+TOKEN_PREFIX = "pub_"  # noqa: S105  # nosec B105  (a prefix, not a secret)
 
 
 class User(UserMixin, db.Model):
