@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from publisher import create_app
+from publisher.extensions import db
 from tests.conftest import delete_all_rows, test_config
 from tests.security.redis_fixtures import redis_url  # noqa: F401
 from tests.security.test_rate_limits import LIMITS, from_address
@@ -20,6 +21,8 @@ def two_processes(migrated_database, tmp_path, redis_url):  # noqa: F811
     )
     yield first, second
     delete_all_rows(first)
+    with second.app_context():
+        db.engine.dispose()
 
 
 def test_search_counts_add_up_across_processes(two_processes):
