@@ -43,12 +43,13 @@ from sqlalchemy import (
     Engine,
     and_,
     bindparam,
+    case,
     column,
     create_engine,
     delete,
-    distinct,
     event,
     exists,
+    false,
     func,
     literal_column,
     select,
@@ -433,10 +434,20 @@ def _statements() -> _Statements:
     known_user_agent = exists().where(
         same_block, counted.c.user_agent == param("download", "user_agent", downloads)
     )
-    user_agents = (
-        select(func.count(distinct(counted.c.user_agent))).where(same_block).scalar_subquery()
+    # At most cap + 1 distinct user agents are read, however busy the block is; CASE
+    # makes the cheap EXISTS decide first (a known user agent is never over the cap).
+    some_user_agents = (
+        select(counted.c.user_agent)
+        .where(same_block)
+        .distinct()
+        .limit(bindparam("user_agent_cap"))
+        .subquery("some_user_agents")
     )
-    over_cap = and_(~known_user_agent, user_agents >= bindparam("user_agent_cap"))
+    user_agents = select(func.count()).select_from(some_user_agents).scalar_subquery()
+    over_cap = case(
+        (known_user_agent, false()),
+        else_=user_agents >= bindparam("user_agent_cap"),
+    )
 
     read = select(*PROGRESS_COLUMNS).where(
         *(progress[name] == param("key", name) for name in key_names)
