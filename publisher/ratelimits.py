@@ -49,16 +49,25 @@ def client_network() -> str:
     return network_of(request.remote_addr) or "unknown"
 
 
+def _configured(config) -> dict[str, str]:
+    """{setting: its limit text}, read once when the app is made."""
+    return {
+        "AUTH_FAILURE_LIMIT": config["AUTH_FAILURE_LIMIT"],
+        "SEARCH_RATE_LIMIT": config["SEARCH_RATE_LIMIT"],
+        "PAGE_RATE_LIMIT": config["PAGE_RATE_LIMIT"],
+        "FEED_RATE_LIMIT": config["FEED_RATE_LIMIT"],
+        "MEDIA_RATE_LIMIT": config["MEDIA_RATE_LIMIT"],
+    }
+
+
 class _Limits:
     def __init__(self, app: Flask) -> None:
         self.limiter = FixedWindowRateLimiter(storage_from_string(storage_uri(app.config)))
-        self.items: dict[str, RateLimitItem] = {}
+        self.texts = _configured(app.config)
+        self.items = {setting: parse(text) for setting, text in self.texts.items()}
 
     def item(self, setting: str) -> RateLimitItem:
-        limit = self.items.get(setting)
-        if limit is None:
-            limit = self.items[setting] = parse(current_app.config[setting])
-        return limit
+        return self.items[setting]
 
 
 def _limits() -> _Limits | None:
@@ -70,7 +79,7 @@ def _too_many(setting: str, limit: RateLimitItem, *keys: str) -> TooManyRequests
     reset_at = limits.limiter.get_window_stats(limit, *keys).reset_time
     seconds = max(1, int(reset_at - time.time() + 0.999))
     return TooManyRequests(
-        f"Too many requests from your address: the limit is {current_app.config[setting]}."
+        f"Too many requests from your address: the limit is {limits.texts[setting]}."
         f" Try again in {seconds} seconds.",
         retry_after=seconds,
     )
