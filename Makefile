@@ -47,6 +47,7 @@ run: install
 test: install-test system-deps
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/bandit -q -c pyproject.toml -r publisher wsgi.py
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 	@if [ "$$CI" = "true" ]; then \
@@ -61,6 +62,7 @@ lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/bandit -q -c pyproject.toml -r publisher wsgi.py
 	$(BIN)/pip-audit --skip-editable --progress-spinner off $(if $(filter true,$(CI)),--strict,)
 

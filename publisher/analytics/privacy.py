@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, cast
 
 from flask import current_app
-from sqlalchemy import delete, or_, update
+from sqlalchemy import CursorResult, Result, delete, or_, update
 
 from publisher.analytics.counting import prune_progress
 from publisher.analytics.salts import REDIS_PREFIX, forget_cached, redis_client
@@ -33,11 +34,11 @@ def forget_past_days(today: date) -> Forgotten:
     """Forget the identifying details of every day before ``today`` (flushes, the caller
     commits)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    salts = db.session.execute(delete(DailySalt).where(DailySalt.day < today)).rowcount or 0
+    salts = _rowcount(db.session.execute(delete(DailySalt).where(DailySalt.day < today)))
     if app.config.get("REDIS_URL"):
         salts += _forget_redis_salts(app, today)
     forget_cached(app, before=today)
-    downloads = (
+    downloads = _rowcount(
         db.session.execute(
             update(Download)
             .where(
@@ -49,10 +50,13 @@ def forget_past_days(today: date) -> Forgotten:
                 ),
             )
             .values(client_hash=None, network_hash=None, user_agent=None)
-        ).rowcount
-        or 0
+        )
     )
     return Forgotten(salts, downloads, prune_progress(before=today))
+
+
+def _rowcount(result: Result[Any]) -> int:
+    return cast(CursorResult[Any], result).rowcount or 0
 
 
 def _forget_redis_salts(app, today: date) -> int:

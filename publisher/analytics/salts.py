@@ -90,4 +90,6 @@ def _database_salt(day: date) -> bytes:
             params = {"day": day, "salt": secrets.token_hex(32), "created_at": utcnow()}
             conn.execute(_INSERT.bindparams(), params)
             stored = conn.execute(query).scalar()
+    if stored is None:
+        raise RuntimeError(f"The salt of {day} could not be stored.")
     return bytes.fromhex(stored)

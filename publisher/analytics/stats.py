@@ -132,7 +132,9 @@ def _stats(which: ColumnElement[bool], period: Period, subject: str) -> Download
     per_day = dict(
         db.session.execute(
             select(Download.day, func.count()).where(*in_period, *counted).group_by(Download.day)
-        ).all()
+        )
+        .tuples()
+        .all()
     )
     by_app = db.session.execute(
         select(Download.app_name, func.count().label("n"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from flask import request, url_for
 from sqlalchemy import Select, func, select
@@ -95,7 +95,7 @@ def paginate(statement: Select, page: int, per_page: int) -> tuple[list[Any], di
         others = {k: v for k, v in request.args.items() if k not in ("page", "per_page")}
         args = {"page": number, "per_page": per_page, **others, **(request.view_args or {})}
         # PUBLIC_URL, never the request's Host header (which any client can set).
-        return absolute(url_for(request.endpoint, **args))
+        return absolute(url_for(cast(str, request.endpoint), **args))
 
     links = PageLinks(
         self=link(page),

@@ -72,7 +72,8 @@ def _public_or_leaving(show: Show) -> bool:
     a third party, and its subscribers would learn of a show not yet announced."""
     if show.is_public:
         return True
-    return any(old == "published" for old in inspect(show).attrs.status.history.deleted or ())
+    previous: tuple[object, ...] = tuple(inspect(show).attrs.status.history.deleted or ())
+    return "published" in previous
 
 
 def _feeds_touched(session: Session) -> set[str]:
@@ -126,7 +127,9 @@ def changed_feeds() -> list[str]:
     from publisher.feeds import cache, podcast
 
     now = utcnow()
-    stored = dict(db.session.execute(select(FeedRendering.key, FeedRendering.fingerprint)).all())
+    stored = dict(
+        db.session.execute(select(FeedRendering.key, FeedRendering.fingerprint)).tuples().all()
+    )
     changed = []
     for slug in db.session.scalars(select(Show.slug).where(Show.public_filter())):
         state = podcast.show_feed_state(slug, now)

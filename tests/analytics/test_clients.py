@@ -6,7 +6,7 @@ import pytest
 
 from publisher import create_app
 from publisher.analytics.clients import block_of, client_hash, network_hash, network_of
-from tests.conftest import test_config
+from tests.support.app import test_config
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from publisher.extensions import db
 from publisher.models import ApiToken, User
-from tests.api.conftest import ApiClient
+from tests.support.api import ApiClient
 
 
 def last_line(result) -> str:

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from tests.api.conftest import ApiClient
+from tests.support.api import ApiClient
 
 ADMIN_ONLY = {
     "new_feed_url": "https://elsewhere.example/feed.xml",

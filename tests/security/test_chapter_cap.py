@@ -7,7 +7,7 @@ import shutil
 from mutagen.id3 import CHAP, ID3, TIT2
 
 from publisher.media.ingest import MAX_CHAPTERS
-from tests.api.conftest import multipart
+from tests.support.api import multipart
 
 
 def mp3_with_chapters(audio, tmp_path, count: int):

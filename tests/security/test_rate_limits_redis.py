@@ -6,9 +6,9 @@ import pytest
 
 from publisher import create_app
 from publisher.extensions import db
-from tests.conftest import delete_all_rows, test_config
 from tests.security.redis_fixtures import redis_url  # noqa: F401
 from tests.security.test_rate_limits import LIMITS, from_address
+from tests.support.app import delete_all_rows, test_config
 
 
 @pytest.fixture
