@@ -48,6 +48,7 @@ test: install-test system-deps test-node-deps
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/mypy
+	$(BIN)/bandit -q -c pyproject.toml -r publisher wsgi.py
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 	@if [ "$$CI" = "true" ]; then \
 	  echo "== The same suite on PostgreSQL ($(PG_TEST_URL))"; \
@@ -68,11 +69,16 @@ $(TEST_NODE_STAMP):
 
 test-node-deps: system-deps $(TEST_NODE_STAMP)
 
+# bandit reads the code (offline, a few seconds: make test runs it too); pip-audit asks
+# PyPI's vulnerability database about every installed package, so it needs the network
+# and runs here only (in CI, --strict also fails on a package it could not check).
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(BIN)/mypy
+	$(BIN)/bandit -q -c pyproject.toml -r publisher wsgi.py
+	$(BIN)/pip-audit --skip-editable --progress-spinner off $(if $(filter true,$(CI)),--strict,)
 
 format: install-test
 	$(BIN)/ruff format .

@@ -293,7 +293,9 @@ def throughput(fixture: Fixture, seconds: int) -> tuple[list[list[object]], bool
     episode = fixture.episodes[0]
     size = episode["size"]
     rows, ok = [], True
-    with gunicorn(fixture, workers=2) as base:
+    # wrk hammers from one address, far past any per-address limit: this measures
+    # delivery, so the limits are off here (the load run keeps them on).
+    with gunicorn(fixture, workers=2, RATELIMIT_ENABLED=False) as base:
         media = f"{base}/media/{episode['guid']}.mp3"
         plain = f"{base}/baseline/{episode['key']}"
         for label, chunk in (("whole file (200)", 0), ("1 MiB ranges (206)", MiB)):
@@ -351,6 +353,7 @@ class Expectation:
     spans: dict[tuple[str, str], list[list[int]]] = field(default_factory=lambda: defaultdict(list))
     bots: set[str] = field(default_factory=set)
     statuses: Counter = field(default_factory=Counter)
+    per_address: Counter = field(default_factory=Counter)
     requests: int = 0
     bytes: int = 0
 
@@ -424,29 +427,36 @@ async def listener(number: int, base: str, episodes: list[dict], deadline: float
         iteration += 1
         bot = rng.random() < 0.1
         ua = BOT + f" l{number}-{iteration}" if bot else f"{rng.choice(APPS)} l{number}-{iteration}"
+        # Each new client is a household of its own: its own /24 (the user-agent cap's
+        # unit), passed in X-Forwarded-For (ProxyFix on), as behind a reverse proxy.
+        address = f"10.{iteration % 250}.{number}.1"
         if bot:
             expect.bots.add(ua)
-        status, _h, n = await http(host, int(port), "GET", FEED, {"User-Agent": ua})
+        status, _h, n = await http(
+            host, int(port), "GET", FEED, {"User-Agent": ua, "X-Forwarded-For": address}
+        )
         expect.statuses[status] += 1
+        expect.per_address[address] += 1
         expect.requests += 1
         expect.bytes += n
         for _ in range(rng.randint(1, 2)):  # sometimes a second episode, or the same again
             episode = rng.choice(episodes)
-            await listen(host, int(port), ua, episode, expect, rng)
+            await listen(host, int(port), ua, address, episode, expect, rng)
             if time.monotonic() >= deadline:
                 break
 
 
-async def listen(host: str, port: int, ua: str, episode: dict, expect: Expectation,
-                 rng: random.Random) -> None:  # fmt: skip
+async def listen(host: str, port: int, ua: str, address: str, episode: dict,
+                 expect: Expectation, rng: random.Random) -> None:  # fmt: skip
     path, size = f"/media/{episode['guid']}.mp3", episode["size"]
 
     async def get(byte_range: tuple[int, int] | None, method: str = "GET") -> None:
-        headers = {"User-Agent": ua}
+        headers = {"User-Agent": ua, "X-Forwarded-For": address}
         if byte_range is not None:
             headers["Range"] = f"bytes={byte_range[0]}-{byte_range[1] - 1}"
         status, _h, received = await http(host, port, method, path, headers)
         expect.statuses[status] += 1
+        expect.per_address[address] += 1
         expect.requests += 1
         expect.bytes += received
         if method == "GET" and status in (200, 206):
@@ -505,7 +515,8 @@ def stored_counts(fixture: Fixture, guids: list[str]) -> tuple[Counter, Counter]
 def load(fixture: Fixture, seconds: int, listeners: int) -> tuple[list[list[object]], bool]:
     episodes = fixture.episodes[1:]
     day = datetime.now(UTC).date()
-    with gunicorn(fixture, workers=2, threads=16) as base:
+    # Rate limits on (the defaults): well-behaved apps must never see a 429.
+    with gunicorn(fixture, workers=2, threads=16, PROXY_FIX_X_FOR=1) as base:
         started = time.monotonic()
         expect = asyncio.run(load_run(base, episodes, seconds, listeners))
         elapsed = time.monotonic() - started
@@ -516,11 +527,15 @@ def load(fixture: Fixture, seconds: int, listeners: int) -> tuple[list[list[obje
     errors_5xx = sum(n for status, n in expect.statuses.items() if status >= 500)
     statuses = ", ".join(f"{s}: {n}" for s, n in sorted(expect.statuses.items()))
     match = people == want_people and bots == want_bots
+    refused = expect.statuses.get(429, 0)
+    busiest = max(expect.per_address.values(), default=0) / max(elapsed, 1) * 60
     rows = [
         ["listeners x seconds", f"{listeners} x {elapsed:.0f}", "", ""],
         ["requests (by status)", f"{expect.requests} ({statuses})", "", ""],
         ["MB received", f"{expect.bytes / 1e6:.0f}", "", ""],
         ["5xx answers", str(errors_5xx), "0", verdict(errors_5xx == 0)],
+        ["429 answers (rate limits on)", str(refused), "0", verdict(refused == 0)],
+        ["busiest address, requests/min", f"{busiest:.0f}", "", "info"],
         [
             "downloads counted",
             str(sum(people.values())),
@@ -534,7 +549,7 @@ def load(fixture: Fixture, seconds: int, listeners: int) -> tuple[list[list[obje
             verdict(bots == want_bots),
         ],
     ]
-    return rows, errors_5xx == 0 and match
+    return rows, errors_5xx == 0 and refused == 0 and match
 
 
 # --------------------------------------------------------------------------- main

@@ -40,9 +40,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     from publisher.analytics.clients import init_proxy_fix
     from publisher.extensions import init_extensions
+    from publisher.ratelimits import init_rate_limits
 
     init_extensions(app)
     init_proxy_fix(app)  # PROXY_FIX_X_FOR: the client address behind reverse proxies
+    init_rate_limits(app)  # per-address limits; before the API's, which shares the storage
 
 
 def register_session_hooks(app: Flask) -> None:

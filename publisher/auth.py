@@ -20,6 +20,7 @@ from werkzeug.exceptions import Forbidden, Unauthorized
 
 from publisher.extensions import db
 from publisher.models import ApiToken, User, utcnow
+from publisher.ratelimits import record_failure, refuse_after_failures
 
 ROLE_RANK = {"editor": 1, "admin": 2}
 # last_used_at is written at most this often per token, so reads stay cheap.
@@ -54,9 +55,12 @@ def authenticate() -> User | None:
     plain = bearer_token()
     if plain is None:
         raise _unauthorized("Use 'Authorization: Bearer <token>'.", "invalid_request")
+    # An address that keeps sending wrong tokens is refused before any lookup.
+    refuse_after_failures("auth")
     token = ApiToken.find_active(plain)
     if token is None:
-        raise _unauthorized("This token is unknown or has been revoked.")
+        record_failure("auth")
+        raise _unauthorized("This token is unknown, expired or has been revoked.")
     _note_use(token)
     g.api_user, g.api_token = token.user, token
     return token.user

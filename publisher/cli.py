@@ -6,6 +6,10 @@ reports. Bad input raises click errors, which print a message and exit non-zero.
 
 from __future__ import annotations
 
+import re
+import sys
+from datetime import UTC, date, datetime, time, timedelta
+
 import click
 from flask import Flask
 from flask.cli import AppGroup
@@ -14,7 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from publisher.exceptions import PublisherError
 from publisher.extensions import db
-from publisher.models import ApiToken, Role, User
+from publisher.models import ApiToken, Role, User, utcnow
 from publisher.models.vocabulary import values
 from publisher.operations import tokens, users
 
@@ -47,13 +51,42 @@ def _validate_email(_ctx, _param, value: str) -> str:
     return value
 
 
+def _run(operation, *args) -> None:
+    """Call an operation; its refusal becomes the command's error message."""
+    try:
+        operation(*args)
+    except PublisherError as exc:
+        raise click.ClickException(exc.message) from None
+
+
+def _read_password() -> str:
+    """Prompt twice on a terminal; read one line from stdin otherwise (pipes, secrets)."""
+    stdin = sys.stdin
+    if stdin.isatty():
+        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    password = stdin.readline().rstrip("\r\n")
+    if not password:
+        raise click.BadParameter(
+            "no password given: type it at the prompt, pipe it on stdin, or use --password.",
+            param_hint="--password",
+        )
+    return password
+
+
 @users_cli.command("create")
 @click.argument("email", callback=_validate_email)
-@click.option("--password", required=True, help="At least 8 characters.")
+@click.option(
+    "--password",
+    default=None,
+    help="For scripts only (visible in the process list and shell history); without it the "
+    "password is asked for, or read from stdin. At least 8 characters.",
+)
 @click.option("--role", type=click.Choice(values(Role)), default="editor", show_default=True)
 @click.option("--name", default="", help="The name shown as author.")
-def create_user(email: str, password: str, role: str, name: str) -> None:
+def create_user(email: str, password: str | None, role: str, name: str) -> None:
     """Create a user who can sign in to the studio and own API tokens."""
+    if password is None:
+        password = _read_password()
     if len(password) < users.MIN_PASSWORD_LENGTH:
         raise click.BadParameter(
             f"must be at least {users.MIN_PASSWORD_LENGTH} characters.", param_hint="--password"
@@ -78,18 +111,48 @@ def list_users() -> None:
         click.echo(f"{user.id}\t{user.email}\t{user.role}\t{state}")
 
 
+def _parse_expiry(_ctx, _param, value: str | None) -> datetime | None:
+    """``90d`` / ``12h`` from now, or the start of a UTC date ``YYYY-MM-DD``."""
+    if value is None:
+        return None
+    value = value.strip()
+    match = re.fullmatch(r"([0-9]{1,5})([dh])", value)
+    if match:
+        amount = int(match.group(1))
+        delta = timedelta(days=amount) if match.group(2) == "d" else timedelta(hours=amount)
+        expires = utcnow() + delta
+    else:
+        try:
+            expires = datetime.combine(date.fromisoformat(value), time(), tzinfo=UTC)
+        except ValueError:
+            raise click.BadParameter(
+                f"{value!r} is neither a duration like 90d or 12h nor a date YYYY-MM-DD."
+            ) from None
+    if expires <= utcnow():
+        raise click.BadParameter(f"{value!r} is already in the past.")
+    return expires
+
+
 @tokens_cli.command("create")
 @click.argument("email")
 @click.option("--name", required=True, help="What the token is for, e.g. 'CI pipeline'.")
-def create_token(email: str, name: str) -> None:
+@click.option(
+    "--expires",
+    default=None,
+    callback=_parse_expiry,
+    help="When the token stops working: a duration (90d, 12h) or a UTC date (2026-12-31). "
+    "Default: never (until revoked).",
+)
+def create_token(email: str, name: str, expires: datetime | None) -> None:
     """Create an API token; it is printed once, alone on the last line."""
     name = name.strip()
     if not name or len(name) > 100:
         raise click.BadParameter("must be 1 to 100 characters.", param_hint="--name")
     user = _user_by_email(email)
-    _token, plain = tokens.issue_token(user, name)
+    _token, plain = tokens.issue_token(user, name, expires_at=expires)
     _commit()
-    click.echo(f"Token {name!r} for {user.email}. Copy it now: it will not be shown again.")
+    until = f", valid until {expires.isoformat(timespec='minutes')}" if expires else ""
+    click.echo(f"Token {name!r} for {user.email}{until}. Copy it now: it will not be shown again.")
     click.echo(plain)
 
 
@@ -106,7 +169,7 @@ def list_tokens(email: str | None) -> None:
         return
     for token in tokens:
         used = token.last_used_at.isoformat(timespec="seconds") if token.last_used_at else "never"
-        state = "revoked" if token.revoked else "active"
+        state = "revoked" if token.revoked else "expired" if token.expired() else "active"
         click.echo(f"{token.id}\t{token.user.email}\t{token.name}\t{token.hint}\t{used}\t{state}")
 
 
@@ -120,6 +183,37 @@ def revoke_token(token_id: int) -> None:
         raise click.ClickException(exc.message) from None
     _commit()
     click.echo(f"Revoked token {token_id} ({token.name}).")
+
+
+@users_cli.command("deactivate")
+@click.argument("email")
+def deactivate_user(email: str) -> None:
+    """Stop a user from signing in; their API tokens stop working too (kept, not revoked)."""
+    user = _user_by_email(email)
+    _run(users.deactivate_user, user)
+    _commit()
+    click.echo(f"Deactivated {user.email}: no sign-in, no API access.")
+
+
+@users_cli.command("activate")
+@click.argument("email")
+def activate_user(email: str) -> None:
+    """Let a deactivated user sign in again (their unrevoked tokens work again)."""
+    user = _user_by_email(email)
+    _run(users.activate_user, user)
+    _commit()
+    click.echo(f"Activated {user.email}.")
+
+
+@users_cli.command("set-role")
+@click.argument("email")
+@click.argument("role", type=click.Choice(values(Role)))
+def set_role(email: str, role: str) -> None:
+    """Change a user's role (admin or editor)."""
+    user = _user_by_email(email)
+    _run(users.set_role, user, role)
+    _commit()
+    click.echo(f"{user.email} is now {role}.")
 
 
 def init_cli(app: Flask) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from pathlib import Path
@@ -20,6 +21,7 @@ class DefaultConfig:
     MEDIA_ROOT: str | None = None  # instance/media when unset
     MAX_UPLOAD_MB = 1024
     ARTWORK_MAX_MB = 20  # show and episode artwork uploads (docs/feeds.md)
+    MAX_JSON_KB = 1024  # larger JSON bodies get 413 before they are read
     UPLOAD_TEMP_DIR: str | None = None  # where uploads are spooled; the system's when unset
     # The S3 store (docs/media.md); S3Storage's keyword defaults are these values.
     S3_BUCKET: str | None = None
@@ -40,6 +42,12 @@ class DefaultConfig:
     # Behind a reverse proxy: how many X-Forwarded-For hops to trust (listener counting).
     PROXY_FIX_X_FOR = 0
     ANALYTICS_ENABLED = True  # count downloads at the enclosure URL
+    # Distinct user agents counted per network block (IPv4 /24, IPv6 /64), episode and day;
+    # the downloads of more are stored as filtered (docs/delivery.md).
+    ANALYTICS_MAX_USER_AGENTS = 10
+    # Unset: rate limits in memory, the job queue in a SQLite file in instance/, daily
+    # salts in the database. Set (redis://host:6379/0): all of them in this Redis.
+    REDIS_URL: str | None = None
     # Public pages (docs/site.md).
     SITE_TIMEZONE = "UTC"  # dates on pages
     SITE_CACHE_MAX_AGE = 60  # Cache-Control max-age of public pages, in seconds
@@ -49,11 +57,17 @@ class DefaultConfig:
     ARTICLES_FEED_LIMIT = 50  # newest articles in /feed.xml
     FEED_RECHECK_SECONDS = 1.0  # a process re-checks the database at most this often
     WEBSUB_HUB: str | None = None  # advertised in feeds and pinged on publish
-    # API rate limits (docs/api.md).
+    # Rate limits (docs/security.md), in Flask-Limiter's notation.
     RATELIMIT_ENABLED = True
-    RATELIMIT_STORAGE_URI = "memory://"  # redis://… when several processes serve the API
+    # Where counters live; unset: REDIS_URL when set, else process memory.
+    RATELIMIT_STORAGE_URI: str | None = None
     API_RATE_LIMIT = "600 per minute"  # per token
-    API_ANONYMOUS_RATE_LIMIT = "120 per minute"  # per IP, without a token
+    API_ANONYMOUS_RATE_LIMIT = "120 per minute"  # per address, without a token
+    AUTH_FAILURE_LIMIT = "10 per minute"  # failed authentications per address
+    SEARCH_RATE_LIMIT = "60 per minute"  # per address
+    PAGE_RATE_LIMIT = "600 per minute"  # other public pages, per address
+    FEED_RATE_LIMIT = "1200 per minute"  # feeds and sitemap, per address (NATs: generous)
+    MEDIA_RATE_LIMIT = "3000 per minute"  # enclosures, per address (apps send many ranges)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None
@@ -69,8 +83,9 @@ def load_config(app: Flask, overrides: dict[str, Any] | None = None) -> None:
 
     instance = Path(app.instance_path)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
-        instance.mkdir(parents=True, exist_ok=True)
+        private_folder(instance)
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'publisher.db'}"
+    private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
     if not app.config.get("MEDIA_ROOT"):
         app.config["MEDIA_ROOT"] = str(instance / "media")
     if not app.config.get("SECRET_KEY"):
@@ -86,9 +101,33 @@ def _persistent_secret_key(instance: Path) -> str:
     path = instance / "secret_key"
     if path.exists():
         return path.read_text().strip()
-    instance.mkdir(parents=True, exist_ok=True)
+    private_folder(instance)
     key = secrets.token_hex(32)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as handle:
         handle.write(key + "\n")
     return key
+
+
+def private_folder(path: Path) -> None:
+    """Create ``path`` (and missing parents) readable by its owner only (0700): it holds
+    the secret key, the SQLite database and the job queue. An existing folder is left as
+    the operator set it."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+
+
+def private_sqlite_file(uri: str) -> None:
+    """Create a SQLite database file owner-only (0600) before SQLite creates it with the
+    umask's 0644; SQLite gives its -wal and -shm files the same mode."""
+    prefix = "sqlite:///"
+    if not uri.startswith(prefix):
+        return
+    name = uri[len(prefix) :].split("?", 1)[0]
+    if not name or name == ":memory:":
+        return
+    path = Path(name)
+    if path.exists():
+        return
+    private_folder(path.parent)
+    with contextlib.suppress(FileExistsError):  # another process made it first
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))

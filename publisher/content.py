@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from html import unescape
 
 import nh3
 from markdown_it import MarkdownIt
@@ -28,6 +29,17 @@ ALLOWED_ATTRIBUTES = {
 URL_SCHEMES = {"http", "https", "mailto"}
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+
+
+def _headings_below_the_page_title(state) -> None:
+    """The page's title is its <h1>: a body's "# Heading" becomes <h2>, "##" <h3>… (<h6>
+    at most), so every heading the author wrote survives the sanitizer, in order."""
+    for token in state.tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(int(token.tag[1]) + 1, 6)}"
+
+
+_markdown.core.ruler.push("headings_below_the_page_title", _headings_below_the_page_title)
 
 
 def slugify(text: str, max_length: int = 80) -> str:
@@ -63,5 +75,9 @@ def render_markdown(source: str) -> str:
 
 
 def strip_tags(html: str) -> str:
-    """Plain text of an HTML fragment (for summaries, meta descriptions and search)."""
-    return nh3.clean(html or "", tags=set()).strip()
+    """Plain text of an HTML fragment (for summaries, meta descriptions and search).
+
+    Plain means unescaped ("a < b", not "a &lt; b"): templates and JSON escape it once
+    where it is written; escaped here, "&lt;" would show up as "&amp;lt;".
+    """
+    return unescape(nh3.clean(html or "", tags=set())).strip()

@@ -6,7 +6,7 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from publisher.analytics.counting import prune_progress
+from publisher.analytics.privacy import forget_past_days
 from publisher.analytics.stats import DownloadStats, parse_period, show_stats
 from publisher.exceptions import ValidationError
 from publisher.extensions import db
@@ -62,13 +62,19 @@ def format_table(stats: DownloadStats) -> str:
         lines += [f"{app:<{width}}{count:>10}" for app, count in stats.by_app]
     if stats.bot_downloads:
         lines += ["", f"({stats.bot_downloads} downloads by bots not counted)"]
+    if stats.filtered_downloads:
+        lines += [f"({stats.filtered_downloads} downloads over the user-agent cap not counted)"]
     return "\n".join(lines)
 
 
 @stats_cli.command("prune")
 def prune_command() -> None:
-    """Delete byte-progress rows of past days (run daily, e.g. from cron)."""
-    # Yesterday's rows go too: a day's counting window closes at its UTC midnight.
-    removed = prune_progress(before=utcnow().date())
+    """Forget past days' salts, client hashes and user agents; delete their progress rows
+    (run daily after 00:00 UTC)."""
+    # Yesterday goes too: a day's counting window closes at its UTC midnight.
+    forgotten = forget_past_days(today=utcnow().date())
     db.session.commit()
-    click.echo(f"Removed {removed} progress rows of past days.")
+    click.echo(
+        f"Removed {forgotten.progress_rows} progress rows and {forgotten.salts} salts of past"
+        f" days; forgot the client details of {forgotten.downloads} downloads."
+    )

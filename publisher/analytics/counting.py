@@ -16,7 +16,11 @@ The rules:
   client already counted today, or asking again for bytes it asked for before, adds no
   database work, and any other request writes with one statement (see ``_record_one``);
 - bots (see ``useragents``) follow the same rules but their downloads are stored with
-  ``is_bot`` set and left out of every stat.
+  ``is_bot`` set and left out of every stat;
+- one network block (IPv4 /24, IPv6 /64) counts at most ``ANALYTICS_MAX_USER_AGENTS``
+  distinct user agents per episode per day: the downloads of any further user agent are
+  stored with ``is_filtered`` set, shown in the stats as filtered, never counted (a
+  script cycling user agents from one address is not a crowd of listeners).
 
 Recording happens after the response is sent, on its own connection, and every failure
 is logged and swallowed: counting can lose a count, it can never fail or delay the
@@ -39,10 +43,14 @@ from sqlalchemy import (
     Engine,
     and_,
     bindparam,
+    case,
     column,
     create_engine,
     delete,
     event,
+    exists,
+    false,
+    func,
     literal_column,
     select,
     text,
@@ -54,7 +62,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import ColumnElement
 from sqlalchemy.sql.expression import Executable
 
-from publisher.analytics.clients import client_hash
+from publisher.analytics.clients import client_hash, network_hash
+from publisher.analytics.salts import salt_for
 from publisher.analytics.useragents import classify
 from publisher.extensions import db
 from publisher.models import Download, Episode, utcnow
@@ -86,6 +95,10 @@ class Visitor:
     user_agent: str
     app_name: str
     is_bot: bool
+    network_hash: str = ""
+    device: str | None = None
+    os: str | None = None
+    user_agent_cap: int = 10
 
 
 @dataclass(frozen=True)
@@ -121,14 +134,19 @@ def identify(request: Request) -> Visitor | None:
     at = utcnow()
     user_agent = (request.user_agent.string or "")[:USER_AGENT_MAX]
     info = classify(user_agent)
-    secret = current_app.config["SECRET_KEY"]
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    salt = salt_for(app, at.date())
     return Visitor(
         at=at,
         day=at.date(),
-        client_hash=client_hash(secret, at.date(), request.remote_addr, user_agent),
+        client_hash=client_hash(salt, request.remote_addr, user_agent),
+        network_hash=network_hash(salt, request.remote_addr),
         user_agent=user_agent,
         app_name=info.app[:100],
+        device=(info.device or None) and info.device[:40],
+        os=(info.os or None) and info.os[:40],
         is_bot=info.is_bot,
+        user_agent_cap=int(app.config["ANALYTICS_MAX_USER_AGENTS"]),
     )
 
 
@@ -347,8 +365,12 @@ def _write_progress(
         "download_day": visitor.day,
         "download_client_hash": visitor.client_hash,
         "download_user_agent": visitor.user_agent,
+        "download_network_hash": visitor.network_hash,
         "download_app_name": visitor.app_name,
+        "download_device": visitor.device,
+        "download_os": visitor.os,
         "download_is_bot": visitor.is_bot,
+        "user_agent_cap": visitor.user_agent_cap,
     }
     if conn.dialect.name == "postgresql":
         # One statement: the download row is inserted only if the progress write applied.
@@ -395,12 +417,42 @@ def _statements() -> _Statements:
         "day",
         "client_hash",
         "user_agent",
+        "network_hash",
         "app_name",
+        "device",
+        "os",
         "is_bot",
     )
 
     def param(prefix: str, name: str, columns=progress) -> BindParameter:
         return bindparam(f"{prefix}_{name}", type_=columns[name].type)
+
+    # Over the cap: this user agent is new to the block's counted downloads of the episode
+    # today, and the block already has ANALYTICS_MAX_USER_AGENTS of them.
+    counted = Download.__table__.alias("counted")
+    same_block = and_(
+        counted.c.episode_id == param("download", "episode_id", downloads),
+        counted.c.day == param("download", "day", downloads),
+        counted.c.network_hash == param("download", "network_hash", downloads),
+        counted.c.is_filtered.is_(False),
+    )
+    known_user_agent = exists().where(
+        same_block, counted.c.user_agent == param("download", "user_agent", downloads)
+    )
+    # At most cap + 1 distinct user agents are read, however busy the block is; CASE
+    # makes the cheap EXISTS decide first (a known user agent is never over the cap).
+    some_user_agents = (
+        select(counted.c.user_agent)
+        .where(same_block)
+        .distinct()
+        .limit(bindparam("user_agent_cap"))
+        .subquery("some_user_agents")
+    )
+    user_agents = select(func.count()).select_from(some_user_agents).scalar_subquery()
+    over_cap = case(
+        (known_user_agent, false()),
+        else_=user_agents >= bindparam("user_agent_cap"),
+    )
 
     read = select(*PROGRESS_COLUMNS).where(
         *(progress[name] == param("key", name) for name in key_names)
@@ -433,9 +485,14 @@ def _statements() -> _Statements:
     def download_after(write) -> Executable:
         written = write.cte("written")
         values = select(
-            *(param("download", name, downloads).label(name) for name in download_names)
+            *(param("download", name, downloads).label(name) for name in download_names),
+            over_cap.label("is_filtered"),
         ).select_from(written)
-        return sa_insert(Download).from_select(list(download_names), values).returning(Download.id)
+        return (
+            sa_insert(Download)
+            .from_select([*download_names, "is_filtered"], values)
+            .returning(Download.id)
+        )
 
     return _Statements(
         read=read,
@@ -444,6 +501,7 @@ def _statements() -> _Statements:
         update=update_progress,
         insert_download=sa_insert(Download).values(
             {name: param("download", name, downloads) for name in download_names}
+            | {"is_filtered": over_cap}
         ),
         insert_counting=download_after(insert),
         update_counting=download_after(update_progress),

@@ -45,6 +45,8 @@ class DownloadStats:
     by_app: list[tuple[str, int]]
     bot_downloads: int
     extra: dict[str, Any] = field(default_factory=dict)
+    # Over the per-network user-agent cap (not bots): stored, not counted.
+    filtered_downloads: int = 0
 
     @property
     def total(self) -> int:
@@ -59,6 +61,7 @@ class DownloadStats:
             "days": [{"date": d.isoformat(), "downloads": n} for d, n in self.days],
             "by_app": [{"app": app, "downloads": n} for app, n in self.by_app],
             "bot_downloads_excluded": self.bot_downloads,
+            "filtered_downloads_excluded": self.filtered_downloads,
         }
 
     def as_csv(self) -> str:
@@ -125,23 +128,27 @@ def episode_stats(episode: Episode, period: Period) -> DownloadStats:
 
 def _stats(which: ColumnElement[bool], period: Period, subject: str) -> DownloadStats:
     in_period = (which, Download.day >= period.since, Download.day <= period.until)
+    counted = (Download.is_bot.is_(False), Download.is_filtered.is_(False))
     per_day = dict(
         db.session.execute(
-            select(Download.day, func.count())
-            .where(*in_period, Download.is_bot.is_(False))
-            .group_by(Download.day)
+            select(Download.day, func.count()).where(*in_period, *counted).group_by(Download.day)
         )
         .tuples()
         .all()
     )
     by_app = db.session.execute(
         select(Download.app_name, func.count().label("n"))
-        .where(*in_period, Download.is_bot.is_(False))
+        .where(*in_period, *counted)
         .group_by(Download.app_name)
         .order_by(func.count().desc(), Download.app_name)
     ).all()
     bots = db.session.scalar(
         select(func.count()).select_from(Download).where(*in_period, Download.is_bot.is_(True))
+    )
+    filtered = db.session.scalar(
+        select(func.count())
+        .select_from(Download)
+        .where(*in_period, Download.is_bot.is_(False), Download.is_filtered.is_(True))
     )
     return DownloadStats(
         subject=subject,
@@ -149,4 +156,5 @@ def _stats(which: ColumnElement[bool], period: Period, subject: str) -> Download
         days=[(day, int(per_day.get(day, 0))) for day in period.days],
         by_app=[(app, int(n)) for app, n in by_app],
         bot_downloads=int(bots or 0),
+        filtered_downloads=int(filtered or 0),
     )

@@ -1,10 +1,10 @@
 """Per-client rate limits on the API (Flask-Limiter).
 
 The client is the token (its sha256, never the token itself) when one is sent, else the
-caller's IP address. Limits come from ``API_RATE_LIMIT`` (token holders) and
+caller's address (IPv6: its /64). Limits come from ``API_RATE_LIMIT`` (token holders) and
 ``API_ANONYMOUS_RATE_LIMIT`` (everyone else), in Flask-Limiter's notation
-(``"300 per minute"``); counters live in ``RATELIMIT_STORAGE_URI`` (in memory by default —
-use ``redis://…`` when more than one process serves the app). ``RATELIMIT_ENABLED = False``
+(``"300 per minute"``); counters live in ``RATELIMIT_STORAGE_URI`` (``REDIS_URL`` when
+unset and that is set, else memory — see ``publisher/ratelimits.py``). ``RATELIMIT_ENABLED = False``
 turns limiting off. A refused request gets 429, the JSON error shape and ``Retry-After``.
 """
 
@@ -15,11 +15,11 @@ import time
 from flask import Flask, current_app
 from flask.wrappers import Response
 from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 
 from publisher.api.blueprint import bp
 from publisher.auth import bearer_token
 from publisher.models import hash_token
+from publisher.ratelimits import client_network
 
 EXTENSION_KEY = "publisher_api_limiter"
 
@@ -28,7 +28,7 @@ def client_key() -> str:
     token = bearer_token()
     if token is not None:
         return "token:" + hash_token(token)
-    return "ip:" + get_remote_address()
+    return "ip:" + client_network()
 
 
 def current_limit() -> str:

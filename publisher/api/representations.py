@@ -27,6 +27,7 @@ from publisher.models import Article, Episode, Show
 from publisher.podcasting.artwork import copy_sides
 from publisher.podcasting.transcripts import TYPES as TRANSCRIPT_TYPES
 from publisher.urls import (
+    absolute,
     article_url,
     artwork_copy_url,
     artwork_url,
@@ -116,7 +117,10 @@ def episode_out(episode: Episode, now: datetime) -> EpisodeOut:
         artwork=artwork_out(episode),
         transcripts=[transcript_out(episode, t) for t in episode.transcripts],
         chapters_url=chapters_url(episode) if episode.chapters else None,
-        warnings=elements.episode_warnings(episode),
+        warnings=[
+            *elements.episode_warnings(episode),
+            *(getattr(episode, "ingest_warnings", None) or []),
+        ],
         created_at=episode.created_at,
         updated_at=episode.updated_at,
     )
@@ -156,7 +160,8 @@ def paginate(statement: Select, page: int, per_page: int) -> tuple[list[Any], di
     def link(number: int) -> str:
         others = {k: v for k, v in request.args.items() if k not in ("page", "per_page")}
         args = {"page": number, "per_page": per_page, **others, **(request.view_args or {})}
-        return url_for(cast(str, request.endpoint), _external=True, **args)
+        # PUBLIC_URL, never the request's Host header (which any client can set).
+        return absolute(url_for(cast(str, request.endpoint), **args))
 
     links = PageLinks(
         self=link(page),

@@ -279,7 +279,8 @@ class EpisodeOut(Output):
     transcripts: list[TranscriptOut]
     chapters_url: str | None = Field(description="The public chapters.json, when set.")
     warnings: list[str] = Field(
-        description="What apps may not like (e.g. audio Apple Podcasts will not play)."
+        description="What apps may not like (e.g. audio Apple Podcasts will not play), and "
+        "what the upload that made this answer left out (e.g. chapters over the limit)."
     )
     created_at: Timestamp
     updated_at: Timestamp

@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+from werkzeug.exceptions import Forbidden
+
 from publisher.api.blueprint import bp
 from publisher.api.representations import paginate, show_out
 from publisher.api.schemas import ShowCreate, ShowOut, ShowPage, ShowStatusQuery, ShowUpdate
 from publisher.api.spec import api_route, current_user_or_none
 from publisher.extensions import db
-from publisher.models import Show, utcnow
+from publisher.models import Role, Show, utcnow
 from publisher.operations import shows as ops
+
+# Directories read these to decide who owns a feed and where it lives: an editor who could
+# change them could move a show's subscribers away. Changing them is for admins only
+# (docs/security.md); a new show has no subscribers, so its creator sets them freely.
+ADMIN_ONLY_SHOW_FIELDS = ("new_feed_url", "owner_email", "locked")
+
+
+def _check_admin_only(fields: set[str]) -> None:
+    user = current_user_or_none()
+    sent = [name for name in ADMIN_ONLY_SHOW_FIELDS if name in fields]
+    if sent and (user is None or user.role != Role.ADMIN):
+        raise Forbidden(f"Only an admin may set {', '.join(sent)}; leave them out of the body.")
 
 
 def _out(show: Show) -> ShowOut:
@@ -30,6 +44,7 @@ def list_shows(query: ShowStatusQuery) -> ShowPage:
            status=201, errors=[409])  # fmt: skip
 def create_show(body: ShowCreate) -> tuple[ShowOut, int]:
     """Create a show."""
+    # A new show has no subscribers to move: an editor may set every field here.
     show = ops.create_show(body)
     db.session.commit()
     return _out(show), 201
@@ -44,8 +59,10 @@ def get_show(slug: str) -> ShowOut:
 @api_route(bp, "/shows/<slug>", "PATCH", auth="editor", tag="shows", body=ShowUpdate,
            response=ShowOut)  # fmt: skip
 def update_show(slug: str, body: ShowUpdate) -> ShowOut:
-    """Change a show's fields (only those sent; the slug is fixed)."""
+    """Change a show's fields (only those sent; the slug is fixed; new_feed_url,
+    owner_email and locked: admins only)."""
     show = ops.get_show(slug, current_user_or_none())
+    _check_admin_only(body.model_fields_set)
     ops.update_show(show, body)
     db.session.commit()
     return _out(show)

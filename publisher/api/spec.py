@@ -25,12 +25,12 @@ from dataclasses import dataclass, field
 from functools import wraps
 from typing import Any, Literal
 
-from flask import Blueprint, Flask, Response, g, jsonify, request
+from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 from werkzeug.datastructures import FileStorage
-from werkzeug.exceptions import BadRequest, UnsupportedMediaType
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge, UnsupportedMediaType
 
 from publisher.api.schemas import Error
 from publisher.auth import authenticate, require_token
@@ -170,7 +170,7 @@ def _parse_body(operation: Operation) -> dict[str, Any]:
     if operation.form is not None and mimetype == MULTIPART:
         return _parse_multipart(operation)
     if operation.body is not None and mimetype == JSON:
-        data = request.get_data()
+        data = _json_bytes()
         if not data.strip():
             raise BadRequest("The request body is empty; send a JSON object.")
         return {"body": _validate(operation.body, data, strict=True, raw_json=True)}
@@ -178,6 +178,25 @@ def _parse_body(operation: Operation) -> dict[str, Any]:
         kind for kind, model in ((JSON, operation.body), (MULTIPART, operation.form)) if model
     )
     raise UnsupportedMediaType(f"Send the body as {accepted} (got {mimetype or 'none'}).")
+
+
+def _json_bytes() -> bytes:
+    """The JSON body, refused with 413 above MAX_JSON_KB before a byte of it is read
+    (declared length) or as soon as the limit is passed (chunked bodies)."""
+    limit = int(current_app.config["MAX_JSON_KB"]) * 1024
+    if request.content_length is not None and request.content_length > limit:
+        raise RequestEntityTooLarge(_json_too_large(limit))
+    # Werkzeug stops a stream without a declared length at the maximum without saying so:
+    # read one byte more than allowed to tell a body at the limit from one over it.
+    request.max_content_length = limit + 1
+    data = request.get_data()
+    if len(data) > limit:
+        raise RequestEntityTooLarge(_json_too_large(limit))
+    return data
+
+
+def _json_too_large(limit: int) -> str:
+    return f"A JSON body may be at most {limit // 1024} KB; send media as multipart or upload it."
 
 
 def _parse_multipart(operation: Operation) -> dict[str, Any]:

@@ -65,10 +65,13 @@ class EpisodeRef(Output):
 class StatsOut(Output):
     since: date
     until: date
-    total: int = Field(description="Downloads in the period (bots excluded).")
+    total: int = Field(description="Downloads in the period (bots and filtered excluded).")
     days: list[DayCount] = Field(description="Every day of the period, zeros included.")
     by_app: list[AppCount]
     bot_downloads_excluded: int
+    filtered_downloads_excluded: int = Field(
+        description="Downloads over the cap of user agents per network and episode and day."
+    )
 
 
 class ShowStatsOut(StatsOut):

@@ -15,21 +15,17 @@ from werkzeug.wsgi import wrap_file
 
 from publisher import urls
 from publisher.cors import public_cors
-from publisher.exceptions import NotFound, PublisherError
+from publisher.exceptions import NotFound
 from publisher.extensions import db
 from publisher.feeds import articles, cache, podcast, redirects, sitemap
 from publisher.feeds.blueprint import bp
 from publisher.media.storage import ObjectNotFound, get_storage
 from publisher.models import Episode, Show, utcnow
+from publisher.pagination import page_argument
 
 
 def _page_argument() -> int | None:
-    raw = request.args.get("page")
-    if raw is None:
-        return None
-    if not raw.isdigit() or int(raw) < 1:
-        raise PublisherError(f"The page must be a whole number from 1 (got {raw!r}).")
-    return int(raw)
+    return page_argument(default=None)
 
 
 def _serve(url_key: str, build: Callable[[datetime], tuple[cache.Rendering, datetime | None]]):

@@ -43,7 +43,7 @@ def send_pings(hub: str, feed_urls: Iterable[str], timeout: float = PING_TIMEOUT
             method="POST",
         )
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as answer:  # noqa: S310
+            with urllib.request.urlopen(request, timeout=timeout) as answer:  # noqa: S310  # nosec B310 (operator-set hub)
                 statuses.append(answer.status)
         except OSError as exc:  # URLError, HTTPError, timeouts
             logger.warning("WebSub ping to %s for %s failed: %s", hub, feed, exc)
@@ -66,6 +66,16 @@ def _released_or_changing(obj: Episode | Article, session: Session) -> bool:
     return obj in session.dirty and inspect(obj).attrs.status.history.has_changes()
 
 
+def _public_or_leaving(show: Show) -> bool:
+    """A show whose feed the public can read, or could until this change (pinged once as
+    it stops being public). A draft show's feed URL is never sent to the hub: the hub is
+    a third party, and its subscribers would learn of a show not yet announced."""
+    if show.is_public:
+        return True
+    previous: tuple[object, ...] = tuple(inspect(show).attrs.status.history.deleted or ())
+    return "published" in previous
+
+
 def _feeds_touched(session: Session) -> set[str]:
     """Feed URLs whose content this flush may change (public, or just unpublished)."""
     feeds: set[str] = set()
@@ -74,7 +84,7 @@ def _feeds_touched(session: Session) -> set[str]:
         if isinstance(obj, Episode):
             if obj.show_id is not None and _released_or_changing(obj, session):
                 show_ids.add(obj.show_id)
-        elif isinstance(obj, Show) and obj not in session.new:
+        elif isinstance(obj, Show) and obj not in session.new and _public_or_leaving(obj):
             # (A feed that did not exist has no subscribers to notify.)
             feeds.add(urls.feed_url(obj))
         elif isinstance(obj, Article) and _released_or_changing(obj, session):

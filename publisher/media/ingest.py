@@ -274,7 +274,29 @@ def apply_audio_info(episode: Episode, info: AudioInfo) -> None:
     episode.audio_offset_bytes = info.audio_offset_bytes
     episode.media_updated_at = utcnow()
     if info.chapters:
-        episode.chapters = info.chapters
+        episode.chapters = capped_chapters(episode, info.chapters)
+
+
+# A file can carry tens of thousands of chapter frames (each one a line on the episode
+# page and in chapters.json); past this many, the first ones by start time are kept and
+# the upload's answer says how many were left out (docs/media.md).
+MAX_CHAPTERS = 500
+
+
+def capped_chapters(episode: Episode, document: dict) -> dict:
+    """The chapters document cut to MAX_CHAPTERS; what was left out is noted on the
+    episode (``ingest_warnings``, shown in the upload's answer)."""
+    chapters = document.get("chapters") or []
+    if len(chapters) <= MAX_CHAPTERS:
+        return document
+    left_out = len(chapters) - MAX_CHAPTERS
+    warnings = getattr(episode, "ingest_warnings", None) or []
+    warnings.append(
+        f"The file has {len(chapters)} chapters; the first {MAX_CHAPTERS} were kept and "
+        f"{left_out} left out (at most {MAX_CHAPTERS} chapters per episode)."
+    )
+    episode.ingest_warnings = warnings
+    return {**document, "chapters": chapters[:MAX_CHAPTERS]}
 
 
 def _remove_now(storage: Storage, keys: list[str]) -> None:

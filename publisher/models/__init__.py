@@ -2,7 +2,7 @@
 
 from publisher.models.article import Article, ArticleEpisode, ArticleRelated
 from publisher.models.base import UTCDateTime, utcnow
-from publisher.models.download import Download
+from publisher.models.download import DailySalt, Download
 from publisher.models.episode import Episode
 from publisher.models.feed_rendering import FeedRendering
 from publisher.models.publication import (
@@ -22,6 +22,7 @@ __all__ = [
     "Article",
     "ArticleEpisode",
     "ArticleRelated",
+    "DailySalt",
     "Download",
     "Episode",
     "EpisodeTranscript",

@@ -9,7 +9,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from publisher.extensions import db
@@ -21,6 +30,7 @@ class Download(db.Model):
     __table_args__ = (
         Index("ix_downloads_episode_id_created_at", "episode_id", "created_at"),
         Index("ix_downloads_episode_id_day", "episode_id", "day"),
+        Index("ix_downloads_episode_id_day_network_hash", "episode_id", "day", "network_hash"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -30,11 +40,20 @@ class Download(db.Model):
     # as a column so grouping by day is the same on SQLite and PostgreSQL (no time zone
     # arithmetic in SQL) and can use an index.
     day: Mapped[date] = mapped_column(Date)
-    # sha256 of (daily salt, IP or its /64, user agent): never the raw address.
-    client_hash: Mapped[str] = mapped_column(String(64))
-    user_agent: Mapped[str] = mapped_column(String(500), default="")
+    # sha256 of (daily salt, IP or its /64, user agent): never the raw address. With the
+    # user agent and the network hash, kept only for the day (the counting window) and
+    # nulled after it by ``analytics.privacy.forget_past_days``; what stays is derived.
+    client_hash: Mapped[str | None] = mapped_column(String(64))
+    user_agent: Mapped[str | None] = mapped_column(String(500))
+    # sha256 of (daily salt, the /24 or /64 network): the unit of the user-agent cap.
+    network_hash: Mapped[str | None] = mapped_column(String(64))
     app_name: Mapped[str] = mapped_column(String(100), default="Unknown")
+    device: Mapped[str | None] = mapped_column(String(40))
+    os: Mapped[str | None] = mapped_column(String(40))
     is_bot: Mapped[bool] = mapped_column(default=False)
+    # Over the cap of distinct user agents per network, episode and day: stored, shown
+    # in the stats as filtered, never counted (docs/delivery.md).
+    is_filtered: Mapped[bool] = mapped_column(default=False, server_default=false())
     country: Mapped[str | None] = mapped_column(String(2))
 
 
@@ -63,3 +82,17 @@ class DownloadProgress(db.Model):
     covered_bytes: Mapped[int] = mapped_column(BigInteger, default=0)
     counted: Mapped[bool] = mapped_column(default=False)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class DailySalt(db.Model):
+    """The random salt of one UTC day's client hashes, shared by every app process.
+
+    Random (``secrets``), never derived from SECRET_KEY: once the row is deleted after its
+    day, nobody can recompute that day's hashes, whatever else they hold.
+    """
+
+    __tablename__ = "daily_salts"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    salt: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -15,7 +15,7 @@ from publisher.extensions import db
 from publisher.models.base import UTCDateTime, utcnow
 from publisher.models.vocabulary import Role, check_in
 
-TOKEN_PREFIX = "pub_"  # noqa: S105  (a prefix, not a secret)
+TOKEN_PREFIX = "pub_"  # noqa: S105  # nosec B105  (a prefix, not a secret)
 
 
 class User(UserMixin, db.Model):
@@ -65,24 +65,39 @@ class ApiToken(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # None: the token works until revoked (``tokens create --expires`` sets a date).
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship(back_populates="tokens")
 
     @classmethod
-    def issue(cls, user: User, name: str) -> tuple[ApiToken, str]:
+    def issue(
+        cls, user: User, name: str, expires_at: datetime | None = None
+    ) -> tuple[ApiToken, str]:
         """Create a token row and return it with the plain token, which is never stored."""
         plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
-        token = cls(user=user, name=name, token_hash=hash_token(plain), hint=plain[:8] + "…")
+        token = cls(
+            user=user,
+            name=name,
+            token_hash=hash_token(plain),
+            hint=plain[:8] + "…",
+            expires_at=expires_at,
+        )
         db.session.add(token)
         return token, plain
 
     @classmethod
     def find_active(cls, plain: str) -> ApiToken | None:
-        """The unrevoked token matching ``plain`` whose user is active, if any."""
+        """The unrevoked, unexpired token matching ``plain`` whose user is active, if any."""
         token = db.session.scalar(select(cls).where(cls.token_hash == hash_token(plain)))
         if token is None or token.revoked_at is not None or not token.user.active:
             return None
+        if token.expired():
+            return None
         return token
+
+    def expired(self, now: datetime | None = None) -> bool:
+        return self.expires_at is not None and self.expires_at <= (now or utcnow())
 
     @property
     def revoked(self) -> bool:

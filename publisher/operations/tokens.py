@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from publisher.exceptions import NotFound, ValidationError
 from publisher.extensions import db
-from publisher.models import ApiToken, User
+from publisher.models import ApiToken, User, utcnow
 
 
-def issue_token(user: User, name: str) -> tuple[ApiToken, str]:
-    """A new token for ``user`` (flushed) and its plain value, which is never stored."""
+def issue_token(user: User, name: str, expires_at: datetime | None = None) -> tuple[ApiToken, str]:
+    """A new token for ``user`` (flushed) and its plain value, which is never stored;
+    ``expires_at`` (aware, in the future) ends it, else it works until revoked."""
     name = name.strip()
     if not name or len(name) > 100:
         raise ValidationError(
             "The token's name must be 1 to 100 characters.",
             details=[{"field": "name", "message": "Must be 1 to 100 characters."}],
         )
-    token, plain = ApiToken.issue(user, name)
+    if expires_at is not None and expires_at <= utcnow():
+        raise ValidationError(
+            "The token's expiry is already in the past.",
+            details=[{"field": "expires", "message": "Must be in the future."}],
+        )
+    token, plain = ApiToken.issue(user, name, expires_at=expires_at)
     db.session.flush()
     return token, plain
 

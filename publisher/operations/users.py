@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from publisher.exceptions import Conflict, NotFound, ValidationError
 from publisher.extensions import db
@@ -35,3 +35,44 @@ def user_by_email(email: str) -> User:
     if user is None:
         raise NotFound(f"No user with the email {email!r}.")
     return user
+
+
+def _other_active_admins(user: User) -> int:
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(User)
+            .where(User.role == Role.ADMIN, User.active.is_(True), User.id != user.id)
+        )
+        or 0
+    )
+
+
+def _keep_an_admin(user: User, action: str) -> None:
+    """409 when the change would leave nobody able to manage users."""
+    if user.role == Role.ADMIN and user.active and not _other_active_admins(user):
+        raise Conflict(
+            f"{user.email} is the last active admin: make another admin before you {action}."
+        )
+
+
+def deactivate_user(user: User) -> None:
+    """No sign-in, no API access; tokens are kept (not revoked) and work again if the
+    user is activated."""
+    _keep_an_admin(user, "deactivate them")
+    user.active = False
+    db.session.flush()
+
+
+def activate_user(user: User) -> None:
+    user.active = True
+    db.session.flush()
+
+
+def set_role(user: User, role: str) -> None:
+    if role not in tuple(Role):
+        raise ValidationError(f"The role must be one of: {', '.join(Role)}.")
+    if role != Role.ADMIN:
+        _keep_an_admin(user, "demote them")
+    user.role = role
+    db.session.flush()

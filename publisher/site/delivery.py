@@ -158,6 +158,22 @@ def _record_on_close(response_or_body, media_request: counting.MediaRequest | No
     response_or_body.call_on_close(lambda: counting.record(app, [media_request]))
 
 
+def _record_sent_on_close(body: RangeFile, visitor, episode: EpisodeMedia, size: int,
+                          start: int, ranged: bool, seen) -> None:  # fmt: skip
+    """Count the bytes the server actually sent, once it closes the body: a client that
+    asked for the whole file and went away after a few kilobytes has those kilobytes."""
+    if visitor is None:
+        return
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+
+    def record() -> None:
+        sent = counting.observe(visitor, episode, size, start, start + body.sent, ranged, seen)
+        if sent is not None:
+            counting.record(app, [sent])
+
+    body.call_on_close(record)
+
+
 def _redirect_to_store(episode: EpisodeMedia, url: str, visitor, seen) -> BaseResponse:
     """Count what the client asks for, then send it to the store (which serves ranges)."""
     response = redirect(url, 302)
@@ -220,7 +236,7 @@ def _serve_local(episode: EpisodeMedia, stored: StoredObject, visitor, seen) -> 
         return response
 
     body = RangeFile(_open_range(episode.storage_key, start, stop), stop - start)
-    _record_on_close(body, counting.observe(visitor, episode, size, start, stop, ranged, seen))
+    _record_sent_on_close(body, visitor, episode, size, start, ranged, seen)
     response = Response(
         wrap_file(request.environ, cast(BinaryIO, body), CHUNK_SIZE),
         status=status,
@@ -267,18 +283,42 @@ def _open_range(key: str, start: int, stop: int) -> BinaryIO:
 
 
 class RangeFile(BoundedReader):
-    """A read-only stream of exactly ``length`` bytes of ``stream``.
+    """A read-only stream of exactly ``length`` bytes of ``stream`` that knows how many
+    of them the server sent.
 
     It exposes the underlying file descriptor (when there is one) for the server's
-    ``wsgi.file_wrapper`` to sendfile() from the current offset, and runs its ``call_on_close``
-    callbacks once after closing: servers close the body when it has been sent or the client
-    went away, which is when the request is recorded.
+    ``wsgi.file_wrapper`` to sendfile() from the current offset, and runs its
+    ``call_on_close`` callbacks once after closing: servers close the body when it has
+    been sent or the client went away, which is when the request is recorded.
+
+    ``sent`` is what the server took and sent: when the server reads, a chunk counts once
+    the server comes back for the next one (it writes a chunk before reading another, so
+    a chunk it failed to write is not counted); with ``sendfile()``, Python's
+    ``socket.sendfile`` seeks the file to where it stopped (gunicorn's path), sent or not.
     """
 
     def __init__(self, stream: BinaryIO, length: int) -> None:
         super().__init__(stream, length)
+        self.length = length
+        self.sent = 0
+        self._pending = 0  # the last chunk read, not yet known to be sent
         self.on_close: list[Callable[[], None]] = []
         self.closed = False
+        try:
+            self._origin: int | None = stream.tell()
+        except (AttributeError, OSError):
+            self._origin = None
+
+    def read(self, size: int = -1) -> bytes:
+        self.sent += self._pending
+        data = super().read(size)
+        self._pending = len(data)
+        return data
+
+    def seek(self, position: int, whence: int = 0) -> int:
+        if whence == 0 and self._origin is not None:
+            self.sent = max(self.sent, min(self.length, position - self._origin))
+        return self.stream.seek(position, whence)
 
     def call_on_close(self, callback: Callable[[], None]) -> None:
         self.on_close.append(callback)

@@ -5,25 +5,17 @@ from __future__ import annotations
 
 from flask import render_template, request
 
-from publisher.exceptions import PublisherError
 from publisher.models import utcnow
+from publisher.pagination import page_argument
 from publisher.site import queries
 from publisher.site.blueprint import bp
 from publisher.site.caching import cached_page
 from publisher.site.search import search as run_search
 
 
-class BadPageNumber(PublisherError):
-    status_code = 400
-    code = "bad_page"
-
-
 def page_arg() -> int:
     """The ?page= argument: a whole number from 1 (absent means 1)."""
-    raw = request.args.get("page", "1")
-    if not raw.isdigit() or int(raw) < 1 or len(raw) > 6:
-        raise BadPageNumber(f"The page number must be a whole number from 1, not {raw[:20]!r}.")
-    return int(raw)
+    return page_argument(default=1) or 1
 
 
 @bp.get("/")

@@ -1,16 +1,12 @@
-"""The client hash: daily salt, network cut, no raw address; ProxyFix behind proxies."""
+"""The client hash: random daily salt, network cut, no raw address; ProxyFix behind proxies."""
 
 from __future__ import annotations
-
-from datetime import date
 
 import pytest
 
 from publisher import create_app
-from publisher.analytics.clients import client_hash, daily_salt, network_of
+from publisher.analytics.clients import block_of, client_hash, network_hash, network_of
 from tests.support.app import test_config
-
-DAY = date(2024, 5, 31)
 
 
 @pytest.mark.parametrize(
@@ -28,20 +24,30 @@ def test_network_of(address, network):
     assert network_of(address) == network
 
 
-def test_hash_is_stable_within_a_day_and_changes_with_the_day():
-    first = client_hash("secret", DAY, "198.51.100.23", "AntennaPod/3")
-    assert first == client_hash("secret", DAY, "198.51.100.23", "AntennaPod/3")
-    assert first != client_hash("secret", date(2024, 6, 1), "198.51.100.23", "AntennaPod/3")
-    assert first != client_hash("secret", DAY, "198.51.100.24", "AntennaPod/3")
-    assert first != client_hash("secret", DAY, "198.51.100.23", "Overcast/3")
-    assert first != client_hash("another secret", DAY, "198.51.100.23", "AntennaPod/3")
+SALT = bytes(range(32))
+OTHER_SALT = bytes(range(1, 33))
+
+
+def test_hash_is_stable_with_the_salt_and_changes_with_it():
+    first = client_hash(SALT, "198.51.100.23", "AntennaPod/3")
+    assert first == client_hash(SALT, "198.51.100.23", "AntennaPod/3")
+    assert first != client_hash(OTHER_SALT, "198.51.100.23", "AntennaPod/3")
+    assert first != client_hash(SALT, "198.51.100.24", "AntennaPod/3")
+    assert first != client_hash(SALT, "198.51.100.23", "Overcast/3")
     assert len(first) == 64 and "198" not in first
 
 
-def test_salt_is_secret_derived_per_day():
-    assert daily_salt("secret", DAY) != daily_salt("secret", date(2024, 6, 1))
-    assert daily_salt("secret", DAY) != daily_salt("other", DAY)
-    assert len(daily_salt("secret", DAY)) == 32
+@pytest.mark.parametrize(
+    ("address", "block"),
+    [
+        ("198.51.100.23", "198.51.100.0/24"),
+        ("2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64"),
+        ("::ffff:198.51.100.23", "198.51.100.0/24"),
+    ],
+)
+def test_the_user_agent_cap_counts_per_block(address, block):
+    assert block_of(address) == block
+    assert network_hash(SALT, address) == network_hash(SALT, block.split("/")[0])
 
 
 def _remote_addr_app(database_url, tmp_path, **config):

@@ -51,6 +51,7 @@ def test_show_stats_per_day_with_zero_days_total_and_apps(client, auth, show_wit
             {"app": "Overcast", "downloads": 1},
         ],
         "bot_downloads_excluded": 5,
+        "filtered_downloads_excluded": 0,
     }
 
 
