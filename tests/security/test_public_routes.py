@@ -32,7 +32,10 @@ def public_paths(app, site: dict[str, str]) -> list[str]:
         values = {"show": site["show"], "show_slug": site["show"], "slug": site["article"],
                   "episode": site["episode"], "episode_slug": site["episode"],
                   "guid": site["guid"], "ext": "mp3", "episode_id": site["episode_id"],
-                  "article_id": site["article_id"]}  # fmt: skip
+                  "article_id": site["article_id"],
+                  # Routes whose argument is not content of the site: any value will do.
+                  "side": 600, "transcript_id": 1, "job_id": 1, "token": "x" * 20,
+                  "import_id": 1}  # fmt: skip
         if rule.endpoint.endswith("tag"):
             values["slug"] = site["tag"]
         elif rule.endpoint.startswith("api.") and "shows" in rule.rule:
