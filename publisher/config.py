@@ -24,6 +24,9 @@ class DefaultConfig:
     S3_REGION: str | None = None
     S3_PUBLIC_URL: str | None = None
     S3_PRESIGN_EXPIRES = 3600
+    # A write whose ledger entry is older than this is a crash's debris (docs/deployment.md).
+    STORAGE_LEDGER_GRACE_MINUTES = 15
+    UPLOAD_TEMP_DIR: str | None = None  # request bodies and upload spools; system temp if unset
     SQLALCHEMY_DATABASE_URI: str | None = None  # SQLite file in instance/ when unset
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     LOG_LEVEL = "INFO"

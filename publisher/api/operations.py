@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql import ColumnElement
 
 from publisher.api.schemas import MAX_ID, SLUG_RE
@@ -34,6 +35,7 @@ from publisher.models import (
     public_filter,
     scheduled_filter,
 )
+from publisher.models.races import insert_missing, lock_for_update, savepoint
 from publisher.models.show import podcast_guid_for
 from publisher.urls import feed_url
 
@@ -140,18 +142,34 @@ def publication_fields(
 
 def create_show(fields: dict[str, Any]) -> Show:
     """A new show; the slug comes from the title unless given (409 if taken)."""
-    slug = fields.pop("slug", None)
-    if slug is not None:
-        if _show_slug_taken(slug):
-            raise Conflict(f"The slug '{slug}' is already used by another show.")
-    else:
-        slug = unique_slug(fields["title"], _show_slug_taken)
-    show = Show(slug=slug)
-    # Podcasting 2.0: the guid derives from the first feed URL and never changes after.
-    show.podcast_guid = podcast_guid_for(feed_url(show))
-    db.session.add(show)
-    update_show(show, fields)
-    return show
+    chosen = fields.pop("slug", None)
+    if chosen is not None and _show_slug_taken(chosen):
+        raise _show_slug_conflict(chosen)
+    for _attempt in range(SLUG_ATTEMPTS):
+        slug = chosen or unique_slug(fields["title"], _show_slug_taken)
+        show = Show(slug=slug)
+        # Podcasting 2.0: the guid derives from the first feed URL and never changes after.
+        show.podcast_guid = podcast_guid_for(feed_url(show))
+        try:
+            with savepoint():  # another request may take the slug meanwhile
+                db.session.add(show)
+                update_show(show, dict(fields))
+            return show
+        except IntegrityError:
+            if not _show_slug_taken(slug):
+                raise
+            if chosen is not None:
+                raise _show_slug_conflict(chosen) from None
+    raise _show_slug_conflict(slug)
+
+
+# Generated slugs are retried with the next free suffix when a concurrent request takes
+# the one just picked; a slug the client chose is a 409.
+SLUG_ATTEMPTS = 5
+
+
+def _show_slug_conflict(slug: str) -> Conflict:
+    return Conflict(f"The slug '{slug}' is already used by another show.")
 
 
 def _show_slug_taken(slug: str) -> bool:
@@ -218,9 +236,14 @@ def update_episode(episode: Episode, fields: dict[str, Any], now: datetime) -> N
     """Change an episode's fields (not its audio: see media.ingest)."""
     check_episode_slug(episode.show, fields, except_id=episode.id)
     fields = publication_fields(fields, episode.status, episode.publish_at, now)
-    for name, value in fields.items():
-        setattr(episode, name, sanitize_html(value) if name == "description" else value)
-    db.session.flush()
+    show = episode.show
+    try:
+        with savepoint():  # a concurrent request may take the new slug meanwhile
+            for name, value in fields.items():
+                setattr(episode, name, sanitize_html(value) if name == "description" else value)
+    except IntegrityError:
+        check_episode_slug(show, fields, except_id=episode.id)
+        raise
 
 
 # ---------------------------------------------------------------------------- articles
@@ -228,18 +251,29 @@ def update_episode(episode: Episode, fields: dict[str, Any], now: datetime) -> N
 
 def create_article(fields: dict[str, Any], author: User | None, now: datetime) -> Article:
     """A new article, its tags created on the fly, its episodes linked in order."""
-    slug = fields.pop("slug", None)
-    if slug is not None:
-        if _article_slug_taken(slug):
-            raise Conflict(f"The slug '{slug}' is already used by another article.")
-    else:
-        slug = unique_slug(fields["title"], _article_slug_taken)
-    article = Article(slug=slug, status=DRAFT, author=author)
-    if author is not None and "author_name" not in fields:
-        article.author_name = author.name
-    db.session.add(article)
-    update_article(article, fields, now)
-    return article
+    chosen = fields.pop("slug", None)
+    if chosen is not None and _article_slug_taken(chosen):
+        raise _article_slug_conflict(chosen)
+    for _attempt in range(SLUG_ATTEMPTS):
+        slug = chosen or unique_slug(fields["title"], _article_slug_taken)
+        article = Article(slug=slug, status=DRAFT, author=author)
+        if author is not None and "author_name" not in fields:
+            article.author_name = author.name
+        try:
+            with savepoint():  # another request may take the slug meanwhile
+                db.session.add(article)
+                _apply_article_fields(article, dict(fields), now)
+            return article
+        except IntegrityError:
+            if not _article_slug_taken(slug):
+                raise
+            if chosen is not None:
+                raise _article_slug_conflict(chosen) from None
+    raise _article_slug_conflict(slug)
+
+
+def _article_slug_conflict(slug: str) -> Conflict:
+    return Conflict(f"The slug '{slug}' is already used by another article.")
 
 
 def _article_slug_taken(slug: str, except_id: int | None = None) -> bool:
@@ -250,9 +284,24 @@ def _article_slug_taken(slug: str, except_id: int | None = None) -> bool:
 
 
 def update_article(article: Article, fields: dict[str, Any], now: datetime) -> None:
-    fields = publication_fields(fields, article.status, article.publish_at, now)
     if "slug" in fields and _article_slug_taken(fields["slug"], except_id=article.id):
-        raise Conflict(f"The slug '{fields['slug']}' is already used by another article.")
+        raise _article_slug_conflict(fields["slug"])
+    if "tags" in fields or "episodes" in fields:
+        # Replacing links: wait for a concurrent editor of this article, then read the
+        # links it committed (never delete link rows that are already gone).
+        lock_for_update(Article, article.id)
+        db.session.expire(article, ["tags", "episode_links"])
+    try:
+        with savepoint():  # a concurrent request may take the new slug meanwhile
+            _apply_article_fields(article, fields, now)
+    except IntegrityError:
+        if "slug" in fields and _article_slug_taken(fields["slug"], except_id=article.id):
+            raise _article_slug_conflict(fields["slug"]) from None
+        raise
+
+
+def _apply_article_fields(article: Article, fields: dict[str, Any], now: datetime) -> None:
+    fields = publication_fields(fields, article.status, article.publish_at, now)
     # The new row is incomplete until every field is set: no autoflush in between.
     with db.session.no_autoflush:
         for name, value in fields.items():
@@ -265,25 +314,17 @@ def update_article(article: Article, fields: dict[str, Any], now: datetime) -> N
                 article.set_episodes(episodes_by_id(value))
             else:
                 setattr(article, name, value)
-    db.session.flush()
 
 
 def tags_named(names: list[str]) -> list[Tag]:
-    """The tags with these names (by slug), created when new; duplicates collapse."""
+    """The tags with these names (by slug), created when new; duplicates collapse. A tag
+    another request creates at the same moment is reused, not inserted twice."""
     by_slug: dict[str, str] = {}
     for name in names:
         by_slug.setdefault(slugify(name, max_length=100), name)
-    existing = {
-        tag.slug: tag for tag in db.session.scalars(select(Tag).where(Tag.slug.in_(by_slug)))
-    }
-    tags = []
-    for slug, name in by_slug.items():
-        tag = existing.get(slug)
-        if tag is None:
-            tag = Tag(slug=slug, name=name)
-            db.session.add(tag)
-        tags.append(tag)
-    return tags
+    insert_missing(Tag, ({"slug": slug, "name": name} for slug, name in by_slug.items()), "slug")
+    found = {tag.slug: tag for tag in db.session.scalars(select(Tag).where(Tag.slug.in_(by_slug)))}
+    return [found[slug] for slug in by_slug]
 
 
 def episodes_by_id(ids: list[int]) -> list[Episode]:

@@ -297,6 +297,8 @@ def _note_statement(state: ORMExecuteState) -> None:
 
 
 def _after_commit(session: Session) -> None:
+    if session.in_nested_transaction():  # a savepoint released: wait for the real commit
+        return
     if session.info.pop(_CHANGED, False):
         recent.clear()
 

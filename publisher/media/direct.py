@@ -7,7 +7,8 @@
    ranged reads (a few hundred KB, not the file), copies it server-side to the episode's
    key (``shows/<show id>/<guid>/<slug>.<ext>``, with the right Content-Type), removes the
    staging object and flushes the episode row; or deletes the object and explains why
-   it was refused. Staging objects nobody completes are found by ``storage orphans``.
+   it was refused. The staging key is in the storage ledger (media/ledger.py) from the
+   start: an upload nobody completes is aborted by the janitor once its URLs expired.
 
 The API helper exposes these as HTTP routes; they flush, the route commits once.
 """
@@ -24,6 +25,7 @@ from urllib.parse import quote, unquote
 from flask import current_app
 
 from publisher.errors import Conflict, NotFound, ValidationError
+from publisher.media import ledger
 from publisher.media.cleanup import delete_after_commit, delete_on_rollback, remove_quietly
 from publisher.media.ingest import (
     MEDIA_CACHE_CONTROL,
@@ -89,13 +91,16 @@ def create_direct_upload(
     if size > max_upload_bytes():
         raise too_large(size)
     key = f"{staging_prefix(show)}{secrets.token_hex(16)}/audio"
+    expires = int(current_app.config.get("S3_PRESIGN_EXPIRES") or 3600)
+    # The client may take until its URLs expire; after that (and the grace) the janitor
+    # aborts the upload and removes the staging object, whatever became of the client.
+    ledger.record(key, lifetime=timedelta(seconds=expires) + ledger.grace())
     upload_id = storage.create_multipart_upload(
         key,
         "application/octet-stream",
         metadata={"original-filename": quote((filename or "")[-500:], safe="")},
     )
     part_size = part_size_for(size)
-    expires = int(current_app.config.get("S3_PRESIGN_EXPIRES") or 3600)
     parts = [
         {"part_number": n, "url": storage.presigned_upload_part(key, upload_id, n, expires)}
         for n in range(1, math.ceil(size / part_size) + 1)
@@ -188,7 +193,7 @@ def _create_episode(storage: S3Storage, show: Show, key: str, values: dict[str, 
     written = store_media(storage, episode, show.id, info, filename, put_audio)
     episode.size_bytes = size
     episode.sha256 = None  # the bytes never passed through us; S3 keeps its own checksums
-    flush_or_remove(storage, written, episode)
+    flush_or_remove(storage, written, episode, chosen_slug=values.get("slug"))
     # The staging copy goes with the transaction either way (a failed delete is logged
     # and left for `storage orphans`).
     delete_on_rollback(key, storage)

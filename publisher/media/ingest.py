@@ -24,10 +24,12 @@ from typing import Any, BinaryIO
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from publisher.content import sanitize_html, slugify, unique_slug
 from publisher.errors import Conflict, PublisherError, ValidationError
 from publisher.extensions import db
+from publisher.media import ledger
 from publisher.media.cleanup import (
     delete_after_commit,
     delete_on_rollback,
@@ -38,6 +40,7 @@ from publisher.media.probe import AudioInfo, clean_text, probe
 from publisher.media.storage import Storage, get_storage
 from publisher.models import EPISODE_TYPES, STATUSES, Episode, Show, utcnow
 from publisher.models.episode import new_guid
+from publisher.models.races import savepoint
 
 logger = logging.getLogger(__name__)
 
@@ -200,7 +203,7 @@ def ingest_episode(show: Show, stream: BinaryIO, filename: str, fields: dict[str
         except BaseException:
             _remove_now(storage, written)
             raise
-        flush_or_remove(storage, written, episode)
+        flush_or_remove(storage, written, episode, chosen_slug=values.get("slug"))
     logger.info("Ingested %s as episode %s (%s)", episode.storage_key, episode.id, info)
     return episode
 
@@ -280,20 +283,24 @@ def store_media(
     written: list[str] = []
     try:
         key = _fresh_key(folder, episode.slug, info.extension, avoid)
-        put_audio(key)
+        # Tracked before the write: a crash leaves a ledger entry, and a store failing
+        # after the bytes landed (at the read-back) still has the key removed.
+        ledger.record(key)
         written.append(key)
         delete_on_rollback(key, storage)
+        put_audio(key)
         if info.cover_art and info.cover_art_mime:
             extension = "png" if info.cover_art_mime == "image/png" else "jpg"
             art_key = _fresh_key(folder, "cover", extension, avoid)
+            ledger.record(art_key)
+            written.append(art_key)
+            delete_on_rollback(art_key, storage)
             storage.save(
                 art_key,
                 io.BytesIO(info.cover_art),
                 content_type=info.cover_art_mime,
                 cache_control=MEDIA_CACHE_CONTROL,
             )
-            written.append(art_key)
-            delete_on_rollback(art_key, storage)
             episode.artwork_key, episode.artwork_mime = art_key, info.cover_art_mime
     except BaseException:
         _remove_now(storage, written)
@@ -304,15 +311,52 @@ def store_media(
     return written
 
 
-def flush_or_remove(storage: Storage, written: list[str], new_row: Episode | None = None) -> None:
-    """Flush; if the database refuses, remove what was just stored before re-raising."""
+def flush_or_remove(
+    storage: Storage,
+    written: list[str],
+    new_row: Episode | None = None,
+    chosen_slug: str | None = None,
+) -> None:
+    """Flush; if the database refuses, remove what was just stored before re-raising.
+
+    A new episode is inserted in a savepoint: when a concurrent upload took its slug
+    first, a generated slug moves on to the next free suffix, and a slug the client
+    chose is a 409 (``Conflict``) with the stored objects removed."""
+    if new_row is None:
+        try:
+            db.session.flush()
+            ledger.settle()
+        except BaseException:
+            _remove_now(storage, written)
+            raise
+        return
+    chosen = chosen_slug or None
     try:
-        if new_row is not None:
-            db.session.add(new_row)
-        db.session.flush()
+        for _attempt in range(SLUG_ATTEMPTS):
+            try:
+                with savepoint():
+                    db.session.add(new_row)
+                ledger.settle()  # the row and the end of the ledger entries commit together
+                return
+            except IntegrityError:
+                if not slug_taken_id(new_row.show_id, new_row.slug):
+                    raise
+                if chosen is not None:
+                    raise _slug_conflict(chosen) from None
+                new_row.slug = unique_slug(
+                    new_row.title, lambda s: slug_taken_id(new_row.show_id, s)
+                )
+        raise _slug_conflict(new_row.slug)
     except BaseException:
         _remove_now(storage, written)
         raise
+
+
+SLUG_ATTEMPTS = 5
+
+
+def _slug_conflict(slug: str) -> Conflict:
+    return Conflict(f"The slug '{slug}' is already used by another episode.")
 
 
 def apply_audio_info(episode: Episode, info: AudioInfo) -> None:
@@ -348,7 +392,11 @@ def _fresh_key(folder: str, stem: str, extension: str, avoid) -> str:
 
 
 def slug_taken(show: Show, slug: str) -> bool:
-    statement = select(Episode.id).where(Episode.show_id == show.id, Episode.slug == slug)
+    return slug_taken_id(show.id, slug)
+
+
+def slug_taken_id(show_id: int, slug: str) -> bool:
+    statement = select(Episode.id).where(Episode.show_id == show_id, Episode.slug == slug)
     return db.session.scalar(statement) is not None
 
 
@@ -367,7 +415,7 @@ def title_from(filename: str) -> str:
 
 def check_slug_free(show: Show, values: dict[str, Any]) -> None:
     if values.get("slug") and slug_taken(show, values["slug"]):
-        raise Conflict(f"The slug '{values['slug']}' is already used by another episode.")
+        raise _slug_conflict(values["slug"])
 
 
 def checked_fields(fields: dict[str, Any]) -> dict[str, Any]:

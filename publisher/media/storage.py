@@ -45,6 +45,9 @@ logger = logging.getLogger(__name__)
 
 CHUNK_SIZE = 1024 * 1024
 CHECK_PREFIX = ".publisher-check/"
+TEMP_PREFIX = ".upload-"  # the filesystem store's files being written
+# The bucket lifecycle rule `storage setup` applies (and `storage check` looks for).
+ABORT_UPLOADS_RULE_ID = "publisher-abort-incomplete-multipart-uploads"
 # What a probe reads first: the ID3 tag (without a big picture) and the first frames.
 PROBE_PREFETCH = 192 * 1024
 
@@ -145,6 +148,12 @@ class Storage(ABC):
         """A URL clients can fetch the object from directly, or None (app serves it)."""
         return None
 
+    def discard_unfinished(self, key: str) -> int:
+        """Remove what an interrupted write to ``key`` left behind (partial files,
+        unfinished multipart uploads); how many were removed. Only for writes known
+        to be dead (see media/janitor.py)."""
+        return 0
+
     def local_path(self, key: str) -> Path | None:
         """The file on disk for a filesystem store, else None."""
         return None
@@ -190,7 +199,9 @@ class FilesystemStorage(Storage):
         path = self._path(key)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=".upload-", suffix=".part")
+            fd, tmp_name = tempfile.mkstemp(
+                dir=path.parent, prefix=f"{TEMP_PREFIX}{path.name}-", suffix=".part"
+            )
             try:
                 with os.fdopen(fd, "wb") as out:
                     shutil.copyfileobj(stream, out, CHUNK_SIZE)
@@ -235,7 +246,7 @@ class FilesystemStorage(Storage):
         if not self.root.exists():
             return
         for path in sorted(self.root.rglob("*")):
-            if path.is_file() and not path.name.startswith(".upload-"):
+            if path.is_file() and not path.name.startswith(TEMP_PREFIX):
                 key = path.relative_to(self.root).as_posix()
                 if key.startswith(prefix):
                     st = path.stat()
@@ -249,6 +260,14 @@ class FilesystemStorage(Storage):
 
     def local_path(self, key):
         return self._path(key)
+
+    def discard_unfinished(self, key):
+        path = self._path(key)
+        removed = 0
+        for partial in path.parent.glob(f"{TEMP_PREFIX}{path.name}-*.part"):
+            partial.unlink(missing_ok=True)
+            removed += 1
+        return removed
 
     def describe(self):
         return f"the folder {self.root}"
@@ -710,6 +729,59 @@ class S3Storage(Storage):
             for page in pages:
                 for upload in page.get("Uploads", []):
                     yield upload["Key"], upload["UploadId"], upload["Initiated"]
+
+    def discard_unfinished(self, key):
+        validate_key(key)
+        aborted = 0
+        for upload_key, upload_id, _started in self.list_multipart_uploads(prefix=key):
+            if upload_key == key:
+                self.abort_multipart_upload(key, upload_id)
+                aborted += 1
+        return aborted
+
+    def abort_uploads_rule_days(self) -> int | None:
+        """Days after which the bucket's lifecycle aborts incomplete multipart uploads
+        (the smallest such rule that is enabled and covers the whole bucket), or None."""
+        with self._errors("read the lifecycle rules of", self.bucket):
+            try:
+                rules = self.client.get_bucket_lifecycle_configuration(Bucket=self.bucket)
+            except ClientError as exc:
+                if exc.response.get("Error", {}).get("Code") == "NoSuchLifecycleConfiguration":
+                    return None
+                raise
+        days = [
+            int(rule["AbortIncompleteMultipartUpload"]["DaysAfterInitiation"])
+            for rule in rules.get("Rules", [])
+            if rule.get("Status") == "Enabled"
+            and "AbortIncompleteMultipartUpload" in rule
+            and not (rule.get("Filter") or {}).get("Prefix", rule.get("Prefix", ""))
+        ]
+        return min(days) if days else None
+
+    def apply_abort_uploads_rule(self, days: int = 1) -> None:
+        """Add (or replace) our lifecycle rule aborting incomplete multipart uploads after
+        ``days``, keeping the bucket's other rules."""
+        with self._errors("set the lifecycle rules of", self.bucket):
+            try:
+                current = self.client.get_bucket_lifecycle_configuration(Bucket=self.bucket)
+                rules = [
+                    r for r in current.get("Rules", []) if r.get("ID") != ABORT_UPLOADS_RULE_ID
+                ]
+            except ClientError as exc:
+                if exc.response.get("Error", {}).get("Code") != "NoSuchLifecycleConfiguration":
+                    raise
+                rules = []
+            rules.append(
+                {
+                    "ID": ABORT_UPLOADS_RULE_ID,
+                    "Status": "Enabled",
+                    "Filter": {"Prefix": ""},
+                    "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": int(days)},
+                }
+            )
+            self.client.put_bucket_lifecycle_configuration(
+                Bucket=self.bucket, LifecycleConfiguration={"Rules": rules}
+            )
 
     def copy(self, source: str, target: str, *, content_type: str, cache_control: str | None):
         """Server-side copy (multipart for large objects): no bytes through this process."""

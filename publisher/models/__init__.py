@@ -15,6 +15,7 @@ from publisher.models.publication import (
     scheduled_filter,
 )
 from publisher.models.show import SHOW_TYPES, Show, podcast_guid_for
+from publisher.models.storage_write import StorageWrite
 from publisher.models.tag import Tag, article_tags, episode_tags
 from publisher.models.user import ROLES, ApiToken, User, hash_token
 
@@ -33,6 +34,7 @@ __all__ = [
     "Download",
     "Episode",
     "Show",
+    "StorageWrite",
     "Tag",
     "UTCDateTime",
     "User",
