@@ -23,14 +23,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Response, current_app, request
-from sqlalchemy import event
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import ORMExecuteState, Session
 from werkzeug.http import http_date, parse_date
 
 from publisher.extensions import db
-from publisher.feeds.models import FeedRendering
-from publisher.models import utcnow
+from publisher.models import Article, ArticleEpisode, Episode, FeedRendering, Show, Tag, utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -203,6 +201,17 @@ def _etag_matches(header: str, etag: str) -> bool:
     return False
 
 
+def client_may_be_ahead(rendering: Rendering) -> bool:
+    """Whether the client's validators name something other than ``rendering``: a
+    version another process served it, possibly newer than this process remembers."""
+    if_none_match = request.headers.get("If-None-Match")
+    if if_none_match is not None:
+        return not _etag_matches(if_none_match, rendering.etag)
+    since = request.headers.get("If-Modified-Since")
+    since_date = parse_date(since) if since else None
+    return since_date is not None and since_date > rendering.last_modified
+
+
 def conditional_response(rendering: Rendering, *, max_age: int) -> Response:
     """200 with the (gzipped when accepted) bytes, or 304 with no body when the client's
     copy is current. HEAD gets the same headers without the body."""
@@ -251,8 +260,10 @@ class _Recent:
 
     A poll within FEED_RECHECK_SECONDS (default 1 s) of the last check is answered
     from here without a query, unless a scheduled publication falls in between (then it
-    checks, so the episode appears on time). Commits in this process clear it at once;
-    a change committed by another process is seen within the recheck window.
+    checks, so the episode appears on time), or the client's ETag (or date) is not the
+    one remembered here (then it checks: another process may have served it a newer
+    version, and a feed must never go backwards for a client). Commits in this process
+    clear it at once; a change committed by another process is seen within the window.
     """
 
     def __init__(self) -> None:
@@ -283,38 +294,23 @@ class _Recent:
 
 recent = _Recent()
 _CHANGED = "publisher_feeds_changed"
-_installed = False
+# What a feed, the sitemap or the articles feed is built from.
+_WATCHED = (Article, ArticleEpisode, Episode, Show, Tag)
 
 
-def _note_flush(session: Session, flush_context: Any, instances: Any) -> None:
+def note_content_flush(session: Session, flush_context: Any, instances: Any) -> None:
+    """before_flush: this transaction changes content feeds are built from."""
     if any(isinstance(obj, _WATCHED) for obj in (*session.new, *session.dirty, *session.deleted)):
         session.info[_CHANGED] = True
 
 
-def _note_statement(state: ORMExecuteState) -> None:
+def note_content_statement(state: ORMExecuteState) -> None:
+    """do_orm_execute: a bulk INSERT/UPDATE/DELETE may change content too."""
     if state.is_insert or state.is_update or state.is_delete:
         state.session.info[_CHANGED] = True
 
 
-def _after_commit(session: Session) -> None:
-    if session.in_nested_transaction():  # a savepoint released: wait for the real commit
-        return
+def clear_memo_after_commit(session: Session) -> None:
+    """after_commit: this process's recent checks may be stale now."""
     if session.info.pop(_CHANGED, False):
         recent.clear()
-
-
-def init_invalidation() -> None:
-    """Clear the recent-checks memo when this process commits content changes."""
-    global _installed, _WATCHED
-    if _installed:
-        return
-    from publisher.models import Article, ArticleEpisode, Episode, Show, Tag
-
-    _WATCHED = (Article, ArticleEpisode, Episode, Show, Tag)
-    event.listen(Session, "before_flush", _note_flush)
-    event.listen(Session, "do_orm_execute", _note_statement)
-    event.listen(Session, "after_commit", _after_commit)
-    _installed = True
-
-
-_WATCHED: tuple[type, ...] = ()

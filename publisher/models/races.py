@@ -24,12 +24,13 @@ also avoids a read snapshot that could not be upgraded later).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 
 from publisher.extensions import db
 from publisher.models.base import utcnow
@@ -55,16 +56,53 @@ def savepoint() -> Iterator[None]:
         db.session.flush()
 
 
-def insert_missing(model: Any, rows: Iterable[Mapping[str, Any]], unique: str) -> None:
-    """Insert the rows whose ``unique`` column value is not there yet; rows another
+T = TypeVar("T")
+SLUG_ATTEMPTS = 5
+
+
+def insert_with_slug(
+    make: Callable[[str], T],
+    *,
+    chosen: str | None,
+    generate: Callable[[], str],
+    taken: Callable[[str], bool],
+    conflict: Callable[[str], Exception],
+) -> T:
+    """Insert a row under a unique slug: ``make(slug)`` adds and fills it (flushed in a
+    savepoint). A slug the client ``chosen`` that is taken, before or by a concurrent
+    insert, raises ``conflict(slug)``; a ``generate``d one moves on to the next free
+    suffix when a concurrent request took it first."""
+    if chosen is not None and taken(chosen):
+        raise conflict(chosen)
+    for attempt in range(1, SLUG_ATTEMPTS + 1):
+        slug = chosen or generate()
+        try:
+            with savepoint():
+                row = make(slug)
+            return row
+        except IntegrityError:
+            if not taken(slug):
+                raise  # another constraint: not ours to explain
+            if chosen is not None or attempt == SLUG_ATTEMPTS:
+                raise conflict(slug) from None
+    raise AssertionError("unreachable")
+
+
+def insert_missing(
+    model: Any, rows: Iterable[Mapping[str, Any]], unique: str | tuple[str, ...]
+) -> None:
+    """Insert the rows whose ``unique`` column(s) value is not there yet; rows another
     transaction inserts concurrently are skipped, not an error. Rows go in sorted order
     so two transactions never wait on each other's rows in opposite orders."""
-    values = sorted((dict(row) for row in rows), key=lambda row: row[unique])
+    columns = (unique,) if isinstance(unique, str) else unique
+    values = sorted(
+        (dict(row) for row in rows), key=lambda row: tuple(row[name] for name in columns)
+    )
     if not values:
         return
     dialect = db.session.get_bind().dialect.name
     insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
-    statement = insert(model).values(values).on_conflict_do_nothing(index_elements=[unique])
+    statement = insert(model).values(values).on_conflict_do_nothing(index_elements=columns)
     db.session.execute(statement, execution_options={"synchronize_session": False})
 
 
