@@ -258,14 +258,14 @@ def flush_or_remove(
     storage: Storage,
     written: list[str],
     new_row: Episode | None = None,
-    retry: Callable[[Episode], bool] | None = None,
+    retry: Callable[[Episode, int], bool] | None = None,
 ) -> None:
     """Flush and settle the storage ledger with it; if the database refuses, remove what
     was just stored before re-raising.
 
     A new row is inserted in a savepoint: when a unique constraint refuses it (another
-    request took its slug a moment ago), ``retry(row)`` decides: it raises the answer
-    (a 409), or changes the row and returns True to try again, or returns False."""
+    request took its slug a moment ago), ``retry(row, attempt)`` decides: it raises the
+    answer (a 409), or changes the row and returns True to try again, or returns False."""
     try:
         if new_row is None:
             db.session.flush()
@@ -277,17 +277,17 @@ def flush_or_remove(
         raise
 
 
-INSERT_ATTEMPTS = 5
+INSERT_ATTEMPTS = 10
 
 
-def _insert(row: Episode, retry: Callable[[Episode], bool] | None) -> None:
+def _insert(row: Episode, retry: Callable[[Episode, int], bool] | None) -> None:
     for attempt in range(1, INSERT_ATTEMPTS + 1):
         try:
             with savepoint():
                 db.session.add(row)
             return
         except IntegrityError:
-            if attempt == INSERT_ATTEMPTS or retry is None or not retry(row):
+            if attempt == INSERT_ATTEMPTS or retry is None or not retry(row, attempt + 1):
                 raise
 
 

@@ -24,6 +24,7 @@ also avoids a read snapshot that could not be upgraded later).
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -57,7 +58,19 @@ def savepoint() -> Iterator[None]:
 
 
 T = TypeVar("T")
-SLUG_ATTEMPTS = 5
+SLUG_ATTEMPTS = 10
+# After this many lost races, a generated slug gets a random suffix: requests that all
+# pick "the next free suffix" at once would otherwise keep colliding.
+SEQUENTIAL_ATTEMPTS = 3
+
+
+def generated_slug(generate: Callable[[], str], attempt: int) -> str:
+    """``generate()`` (the next free suffix), or, from the fourth attempt on, that slug
+    with a short random suffix."""
+    slug = generate()
+    if attempt > SEQUENTIAL_ATTEMPTS:
+        slug = f"{slug}-{secrets.token_hex(3)}"
+    return slug
 
 
 def insert_with_slug(
@@ -75,7 +88,7 @@ def insert_with_slug(
     if chosen is not None and taken(chosen):
         raise conflict(chosen)
     for attempt in range(1, SLUG_ATTEMPTS + 1):
-        slug = chosen or generate()
+        slug = chosen or generated_slug(generate, attempt)
         try:
             with savepoint():
                 row = make(slug)

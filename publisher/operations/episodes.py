@@ -34,7 +34,7 @@ from publisher.media.probe import AudioInfo
 from publisher.media.storage import get_storage
 from publisher.models import Episode, EpisodeType, Show, Status, User, utcnow
 from publisher.models.episode import new_guid
-from publisher.models.races import savepoint
+from publisher.models.races import generated_slug, savepoint
 from publisher.models.vocabulary import literal
 from publisher.operations.fields import (
     MAX_ID,
@@ -232,11 +232,13 @@ def _slug_retry(show: Show, chosen: str | None):
     """What to do when a concurrent upload took the new episode's slug first: a slug the
     client chose is a 409; a generated one moves on to the next free suffix."""
 
-    def retry(episode: Episode) -> bool:
+    def retry(episode: Episode, attempt: int) -> bool:
         if not _slug_taken(show, episode.slug):
             return False  # another constraint: not a slug race
         _check_slug_free(show, chosen)
-        episode.slug = unique_slug(episode.title, lambda s: _slug_taken(show, s))
+        episode.slug = generated_slug(
+            lambda: unique_slug(episode.title, lambda s: _slug_taken(show, s)), attempt
+        )
         return True
 
     return retry
