@@ -38,9 +38,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     from publisher.analytics.clients import init_proxy_fix
     from publisher.extensions import init_extensions
+    from publisher.request_body import PublisherRequest
 
     init_extensions(app)
     init_proxy_fix(app)  # PROXY_FIX_X_FOR: the client address behind reverse proxies
+    app.request_class = PublisherRequest  # request bodies in UPLOAD_TEMP_DIR; OS errors: 503
 
 
 def register_session_hooks(app: Flask) -> None:

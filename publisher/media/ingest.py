@@ -10,6 +10,7 @@ removed if anything fails afterwards, here or at the commit (see media/cleanup.p
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import logging
@@ -26,7 +27,7 @@ from typing import BinaryIO
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
-from publisher.exceptions import PublisherError
+from publisher.exceptions import PublisherError, TemporarySpaceError
 from publisher.extensions import db
 from publisher.media import ledger
 from publisher.media.cleanup import (
@@ -112,11 +113,19 @@ def _regular_file_path(stream: BinaryIO) -> Path | None:
     """A path that reopens the stream's file, when the stream is a regular file read from
     its start (a file opened by a script, or Werkzeug's temporary file for a large
     request body). Such an upload is already on disk: copying it again is wasted time."""
+    if getattr(stream, "_rolled", True) is False:
+        return None  # a SpooledTemporaryFile still in memory: fileno() would write it out
     try:
         fd = stream.fileno()
         if stream.tell() != 0 or not stat.S_ISREG(os.fstat(fd).st_mode):
             return None
-    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+    except io.UnsupportedOperation:
+        return None  # not a file (BytesIO…)
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EIO):
+            raise TemporarySpaceError.from_os_error(exc) from exc
+        return None
+    except (AttributeError, ValueError):
         return None
     name = getattr(stream, "name", None)
     if (
@@ -143,9 +152,12 @@ def spool_upload(stream: BinaryIO) -> Iterator[Spooled]:
         yield Spooled(existing, size)
         return
     directory = current_app.config.get("UPLOAD_TEMP_DIR") or None
-    if directory:
-        os.makedirs(directory, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix="publisher-upload-", suffix=".part", dir=directory)
+    try:
+        if directory:
+            os.makedirs(directory, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix="publisher-upload-", suffix=".part", dir=directory)
+    except OSError as exc:
+        raise TemporarySpaceError.from_os_error(exc) from exc
     path = Path(name)
     try:
         digest, size = hashlib.sha256(), 0
@@ -155,7 +167,10 @@ def spool_upload(stream: BinaryIO) -> Iterator[Spooled]:
                 if size > limit:
                     raise too_large()
                 digest.update(chunk)
-                out.write(chunk)
+                try:
+                    out.write(chunk)
+                except OSError as exc:  # a full disk: 503 with a message, not a 500
+                    raise TemporarySpaceError.from_os_error(exc) from exc
         yield Spooled(path, size, digest.hexdigest())
     finally:
         path.unlink(missing_ok=True)

@@ -80,14 +80,16 @@ def server_environment(config: dict[str, Any], url: str, **extra: str) -> dict[s
 class Gunicorn:
     """The README's gunicorn command on a free port; ``stop()`` always cleans up."""
 
-    def __init__(self, config: dict[str, Any], log_dir: Path, **env: str) -> None:
+    def __init__(
+        self, config: dict[str, Any], log_dir: Path, wrap: list[str] = (), **env: str
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         command = readme_gunicorn_command()
         command[0] = str(Path(sys.executable).parent / "gunicorn")
         bind = command.index("--bind")
         command[bind + 1] = f"127.0.0.1:{self.port}"
-        self.command = command
+        self.command = [*wrap, *command]  # wrap: e.g. a namespace with a tiny disk
         self.env = server_environment(config, self.url, **env)
         self.log_path = log_dir / f"gunicorn-{uuid.uuid4().hex[:8]}.log"
         self.process: subprocess.Popen | None = None
@@ -115,13 +117,11 @@ class Gunicorn:
 
     def workers(self) -> set[int]:
         """The worker processes (children of the master)."""
-        children = set()
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            with contextlib.suppress(OSError):
-                fields = stat.read_text().rsplit(")", 1)[1].split()
-                if int(fields[1]) == self.pid:
-                    children.add(int(stat.parent.name))
-        return children
+        return children_of(self.master_pid())
+
+    def master_pid(self) -> int:
+        """gunicorn's master (a wrapper such as ``unshare`` execs it in place)."""
+        return self.pid
 
     def wait_for_workers(self, count: int, exclude: Iterable[int] = (), timeout: float = 30):
         deadline = time.monotonic() + timeout
@@ -133,7 +133,7 @@ class Gunicorn:
         raise AssertionError(f"gunicorn did not start {count} workers:\n{self.log()}")
 
     def signal(self, signum: int) -> None:
-        os.kill(self.pid, signum)
+        os.kill(self.master_pid(), signum)
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")[-5000:]
@@ -149,9 +149,21 @@ class Gunicorn:
             self.process.wait(timeout=10)
 
 
+def children_of(pid: int) -> set[int]:
+    children = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid:
+                children.add(int(stat.parent.name))
+    return children
+
+
 @contextlib.contextmanager
-def gunicorn(config: dict[str, Any], log_dir: Path, **env: str) -> Iterator[Gunicorn]:
-    server = Gunicorn(config, log_dir, **env).start()
+def gunicorn(
+    config: dict[str, Any], log_dir: Path, wrap: list[str] = (), **env: str
+) -> Iterator[Gunicorn]:
+    server = Gunicorn(config, log_dir, wrap, **env).start()
     try:
         yield server
     finally:
