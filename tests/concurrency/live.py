@@ -81,9 +81,17 @@ class Gunicorn:
     """The README's gunicorn command on a free port; ``stop()`` always cleans up."""
 
     def __init__(
-        self, config: dict[str, Any], log_dir: Path, wrap: list[str] = (), **env: str
+        self,
+        config: dict[str, Any],
+        log_dir: Path,
+        wrap: list[str] = (),
+        *,
+        port: int | None = None,
+        pass_fds: tuple[int, ...] = (),
+        **env: str,
     ) -> None:
-        self.port = free_port()
+        self.port = port or free_port()
+        self.pass_fds = pass_fds
         self.url = f"http://127.0.0.1:{self.port}"
         command = readme_gunicorn_command()
         command[0] = str(Path(sys.executable).parent / "gunicorn")
@@ -97,7 +105,12 @@ class Gunicorn:
     def start(self, timeout: float = 30) -> Gunicorn:
         with self.log_path.open("wb") as log:  # the child keeps its own descriptor
             self.process = subprocess.Popen(
-                self.command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
+                self.command,
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                pass_fds=self.pass_fds,
             )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

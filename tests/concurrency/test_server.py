@@ -5,6 +5,7 @@ on, and reloads its code on SIGHUP without refusing a single connection."""
 from __future__ import annotations
 
 import signal
+import socket
 import threading
 import time
 from pathlib import Path
@@ -14,7 +15,7 @@ from sqlalchemy import func, select
 
 from publisher.extensions import db
 from publisher.models import Episode
-from tests.concurrency.live import gunicorn, multipart, request, upload
+from tests.concurrency.live import Gunicorn, gunicorn, multipart, request, upload
 from tests.media.helpers import ffmpeg
 
 pytestmark = pytest.mark.parametrize("store", ["filesystem"], indirect=True)
@@ -151,3 +152,49 @@ def test_sighup_reloads_every_worker_without_refusing_a_connection(app, factory,
         assert new_workers and not (server.workers() & old_workers)
         assert in_flight and in_flight[0].status == 201, in_flight and in_flight[0].body[:300]
         print(f"longest wait across the reload: {max(waits):.2f} s")
+
+
+def test_a_restart_behind_a_held_socket_refuses_no_connection(app, tmp_path):
+    """systemd socket activation (docs/deployment.md): the socket belongs to systemd (here,
+    the test), gunicorn inherits it (LISTEN_FDS); stopping gunicorn (SIGTERM) and starting
+    it again, as ``systemctl restart`` does, leaves connections waiting, never refused."""
+    listener = socket.socket()
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1024)
+    port, fd = listener.getsockname()[1], listener.fileno()
+    activated = ["sh", "-c", f'exec 3<&{fd}; LISTEN_FDS=1 LISTEN_PID=$$ exec "$@"', "sh"]
+
+    def start() -> Gunicorn:
+        return Gunicorn(app.config, tmp_path, activated, port=port, pass_fds=(fd,)).start()
+
+    stop = threading.Event()
+    failures: list[str] = []
+    waits: list[float] = []
+    url = f"http://127.0.0.1:{port}"
+    first = start()
+    clients = [
+        threading.Thread(target=hammer, args=(url, stop, failures, waits)) for _ in range(10)
+    ]
+    try:
+        for thread in clients:
+            thread.start()
+        time.sleep(1)
+        first.stop()  # SIGTERM, then wait for it to exit
+        served_before = len(waits)
+        second = start()
+        try:
+            deadline = time.monotonic() + 60
+            while len(waits) < served_before + 50 and time.monotonic() < deadline:
+                time.sleep(0.1)
+        finally:
+            stop.set()
+            for thread in clients:
+                thread.join(timeout=90)
+            second.stop()
+    finally:
+        first.stop()
+        listener.close()
+    assert failures == [], failures[:5]
+    assert len(waits) > served_before + 50
+    print(f"longest wait across the restart: {max(waits):.2f} s")
