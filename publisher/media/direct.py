@@ -30,13 +30,13 @@ from publisher.exceptions import Conflict, NotFound, ValidationError
 from publisher.media import ledger
 from publisher.media.cleanup import delete_after_commit, delete_on_rollback, remove_quietly
 from publisher.media.ingest import (
-    MEDIA_CACHE_CONTROL,
+    STORED_MEDIA_CACHE_CONTROL,
     max_upload_bytes,
     store_media,
     too_large,
 )
 from publisher.media.probe import AudioInfo, ProbeError, probe
-from publisher.media.storage import ObjectNotFound, S3Storage, get_storage
+from publisher.media.storage import MultipartStore, ObjectNotFound, get_storage
 from publisher.models import Episode, Show, utcnow
 
 logger = logging.getLogger(__name__)
@@ -51,9 +51,10 @@ class DirectUploadUnavailable(Conflict):
     code = "direct_upload_unavailable"
 
 
-def _s3_storage() -> S3Storage:
+def _multipart_store() -> MultipartStore:
+    """The store, if it takes multipart uploads from clients; else a clear 409."""
     storage = get_storage()
-    if not isinstance(storage, S3Storage):
+    if not isinstance(storage, MultipartStore):
         raise DirectUploadUnavailable(
             "Direct uploads need the S3 media store (STORAGE=s3); this server keeps media "
             "in a local folder. Upload the file in the request instead (multipart form "
@@ -80,7 +81,7 @@ def create_direct_upload(
     Returns {"upload_id", "key", "part_size", "parts": [{"part_number", "url"}],
     "expires_at"}. ``content_type`` is informative only: the content decides the type.
     """
-    storage = _s3_storage()
+    storage = _multipart_store()
     if isinstance(size, bool) or not isinstance(size, int) or size <= 0:
         raise ValidationError(
             "The file size must be a positive number of bytes.",
@@ -89,7 +90,7 @@ def create_direct_upload(
     if size > max_upload_bytes():
         raise too_large(size)
     key = f"{staging_prefix(show)}{secrets.token_hex(16)}/audio"
-    expires = int(current_app.config.get("S3_PRESIGN_EXPIRES") or 3600)
+    expires = int(current_app.config["S3_PRESIGN_EXPIRES"])
     # The client may take until its URLs expire; after that (and the grace) the janitor
     # aborts the upload and removes the staging object, whatever became of the client.
     ledger.record(key, lifetime=timedelta(seconds=expires) + ledger.grace())
@@ -118,7 +119,7 @@ def finish_direct_upload(show: Show, upload_id: str, key: str, parts: list[dict]
     the key. ``parts``: [{"part_number", "etag"}] as the client received them (may be
     empty: the parts S3 holds are used). The caller stores it (``store_staged``) or
     removes it."""
-    storage = _s3_storage()
+    storage = _multipart_store()
     if not isinstance(key, str) or not key.startswith(staging_prefix(show)) or ".." in key:
         raise ValidationError("This upload key does not belong to this show's uploads.")
     try:
@@ -141,7 +142,7 @@ def finish_direct_upload(show: Show, upload_id: str, key: str, parts: list[dict]
 
 def probe_staged(key: str) -> tuple[AudioInfo, int, str]:
     """Probe the staged object in place (ranged reads): (info, size, original file name)."""
-    storage = _s3_storage()
+    storage = _multipart_store()
     metadata = storage.stat_metadata(key)
     filename = unquote(metadata.get("original-filename", "")) or "upload"
     with storage.open_seekable(key) as handle:
@@ -159,10 +160,12 @@ def store_staged(
     """Copy the staged object (server-side) to the episode's key and fill its media
     columns; the staging copy goes with the transaction either way (a failed delete is
     logged and left for ``storage orphans``). Returns the keys written."""
-    storage = _s3_storage()
+    storage = _multipart_store()
 
     def put_audio(target: str) -> None:
-        storage.copy(key, target, content_type=info.mime_type, cache_control=MEDIA_CACHE_CONTROL)
+        storage.copy(
+            key, target, content_type=info.mime_type, cache_control=STORED_MEDIA_CACHE_CONTROL
+        )
 
     written = store_media(storage, episode, episode.show_id, info, filename, put_audio)
     episode.size_bytes = size
@@ -174,7 +177,7 @@ def store_staged(
 
 def remove_staged(key: str) -> None:
     """Remove a staged upload that was refused."""
-    remove_quietly(_s3_storage(), key, "direct upload refused")
+    remove_quietly(_multipart_store(), key, "direct upload refused")
 
 
 def _match_parts(uploaded: list[dict], claimed: list[dict]) -> list[dict]:

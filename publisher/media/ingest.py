@@ -44,8 +44,9 @@ from publisher.models.races import savepoint
 logger = logging.getLogger(__name__)
 
 CHUNK_SIZE = 1024 * 1024
+# The Cache-Control stored with each media object, sent by the store (S3, a CDN) itself.
 # Keys never change content (a replacement gets a new key), so caches may keep them.
-MEDIA_CACHE_CONTROL = "public, max-age=31536000, immutable"
+STORED_MEDIA_CACHE_CONTROL = "public, max-age=31536000, immutable"
 
 
 class UploadTooLarge(PublisherError):
@@ -151,7 +152,7 @@ def spool_upload(stream: BinaryIO) -> Iterator[Spooled]:
             raise too_large(size)
         yield Spooled(existing, size)
         return
-    directory = current_app.config.get("UPLOAD_TEMP_DIR") or None
+    directory = current_app.config["UPLOAD_TEMP_DIR"] or None
     try:
         if directory:
             os.makedirs(directory, exist_ok=True)
@@ -197,7 +198,7 @@ def store_upload(
 
     def put_audio(key: str) -> None:
         storage.save_file(
-            key, upload.path, content_type=info.mime_type, cache_control=MEDIA_CACHE_CONTROL
+            key, upload.path, content_type=info.mime_type, cache_control=STORED_MEDIA_CACHE_CONTROL
         )
 
     upload.hash_in_background()
@@ -257,7 +258,7 @@ def store_media(
                 art_key,
                 io.BytesIO(info.cover_art),
                 content_type=info.cover_art_mime,
-                cache_control=MEDIA_CACHE_CONTROL,
+                cache_control=STORED_MEDIA_CACHE_CONTROL,
             )
             episode.artwork_key, episode.artwork_mime = art_key, info.cover_art_mime
     except BaseException:
