@@ -22,6 +22,7 @@ from publisher.media.storage import (
     FilesystemStorage,
     MultipartStore,
     ObjectNotFound,
+    S3Storage,
     Storage,
     StorageError,
     create_storage,

@@ -18,7 +18,6 @@ from publisher.media.storage.base import (
 )
 from publisher.media.storage.readers import BoundedReader
 
-
 TEMP_PREFIX = ".upload-"  # files being written
 
 
