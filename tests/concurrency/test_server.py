@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import signal
 import socket
+import sys
 import threading
 import time
 from pathlib import Path
@@ -154,36 +155,48 @@ def test_sighup_reloads_every_worker_without_refusing_a_connection(app, factory,
         print(f"longest wait across the reload: {max(waits):.2f} s")
 
 
+# What systemd does for an activated service: the socket on fd 3, LISTEN_FDS and
+# LISTEN_PID (the service's own pid: set here, then exec keeps it).
+SOCKET_ACTIVATION = (
+    "import os, sys; os.dup2(int(sys.argv[1]), 3); os.environ['LISTEN_FDS'] = '1'; "
+    "os.environ['LISTEN_PID'] = str(os.getpid()); os.execv(sys.argv[2], sys.argv[2:])"
+)
+
+
 def test_a_restart_behind_a_held_socket_refuses_no_connection(app, tmp_path):
     """systemd socket activation (docs/deployment.md): the socket belongs to systemd (here,
     the test), gunicorn inherits it (LISTEN_FDS); stopping gunicorn (SIGTERM) and starting
     it again, as ``systemctl restart`` does, leaves connections waiting, never refused."""
-    listener = socket.socket()
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(1024)
-    port, fd = listener.getsockname()[1], listener.fileno()
-    activated = ["sh", "-c", f'exec 3<&{fd}; LISTEN_FDS=1 LISTEN_PID=$$ exec "$@"', "sh"]
-
-    def start() -> Gunicorn:
-        return Gunicorn(app.config, tmp_path, activated, port=port, pass_fds=(fd,)).start()
-
     stop = threading.Event()
     failures: list[str] = []
     waits: list[float] = []
-    url = f"http://127.0.0.1:{port}"
-    first = start()
-    clients = [
-        threading.Thread(target=hammer, args=(url, stop, failures, waits)) for _ in range(10)
-    ]
-    try:
-        for thread in clients:
-            thread.start()
-        time.sleep(1)
-        first.stop()  # SIGTERM, then wait for it to exit
-        served_before = len(waits)
-        second = start()
+    servers: list[Gunicorn] = []
+    clients: list[threading.Thread] = []
+    with socket.socket() as listener:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1024)
+        port, fd = listener.getsockname()[1], listener.fileno()
+        activated = [sys.executable, "-c", SOCKET_ACTIVATION, str(fd)]
+
+        def start() -> None:
+            server = Gunicorn(app.config, tmp_path, activated, port=port, pass_fds=(fd,))
+            servers.append(server)
+            server.start()
+
         try:
+            start()
+            url = servers[0].url
+            clients = [
+                threading.Thread(target=hammer, args=(url, stop, failures, waits))
+                for _ in range(10)
+            ]
+            for thread in clients:
+                thread.start()
+            time.sleep(1)
+            servers[0].stop()  # SIGTERM, then wait for it to exit
+            served_before = len(waits)
+            start()
             deadline = time.monotonic() + 60
             while len(waits) < served_before + 50 and time.monotonic() < deadline:
                 time.sleep(0.1)
@@ -191,10 +204,8 @@ def test_a_restart_behind_a_held_socket_refuses_no_connection(app, tmp_path):
             stop.set()
             for thread in clients:
                 thread.join(timeout=90)
-            second.stop()
-    finally:
-        first.stop()
-        listener.close()
+            for server in servers:
+                server.stop()
     assert failures == [], failures[:5]
     assert len(waits) > served_before + 50
     print(f"longest wait across the restart: {max(waits):.2f} s")
