@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from typing import cast
 
 from flask import current_app
-from sqlalchemy import delete, insert
+from sqlalchemy import CursorResult, delete, insert
 
 from publisher.extensions import db
 from publisher.media.cleanup import take_ledger_entries, track_ledger_entry
@@ -50,7 +51,9 @@ def record(key: str, lifetime: timedelta | None = None) -> int | None:
         result = connection.execute(
             insert(StorageWrite).values(key=key, created_at=now, expires_at=expires_at)
         )
-        entry_id = int(result.inserted_primary_key[0])
+        primary_key = result.inserted_primary_key
+        assert primary_key is not None
+        entry_id = int(primary_key[0])
     track_ledger_entry(entry_id)
     return entry_id
 
@@ -65,7 +68,7 @@ def settle() -> None:
         delete(StorageWrite).where(StorageWrite.id.in_(entries)),
         execution_options={"synchronize_session": False},
     )
-    if result.rowcount != len(entries):
+    if cast(CursorResult, result).rowcount != len(entries):
         raise StorageError(
             "This upload took longer than the store's clean-up allows "
             f"({current_app.config['STORAGE_LEDGER_GRACE_MINUTES']} minutes) and its file "

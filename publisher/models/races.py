@@ -113,9 +113,12 @@ def insert_missing(
     )
     if not values:
         return
-    dialect = db.session.get_bind().dialect.name
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
-    statement = insert(model).values(values).on_conflict_do_nothing(index_elements=columns)
+    statement: postgresql.Insert | sqlite.Insert
+    if db.session.get_bind().dialect.name == "postgresql":
+        statement = postgresql.insert(model).values(values)
+    else:
+        statement = sqlite.insert(model).values(values)
+    statement = statement.on_conflict_do_nothing(index_elements=columns)
     db.session.execute(statement, execution_options={"synchronize_session": False})
 
 
