@@ -41,10 +41,12 @@ def register_extensions(app: Flask) -> None:
     from publisher.analytics.clients import init_proxy_fix
     from publisher.extensions import init_extensions
     from publisher.ratelimits import init_rate_limits
+    from publisher.request_body import PublisherRequest
 
     init_extensions(app)
     init_proxy_fix(app)  # PROXY_FIX_X_FOR: the client address behind reverse proxies
     init_rate_limits(app)  # per-address limits; before the API's, which shares the storage
+    app.request_class = PublisherRequest  # request bodies in UPLOAD_TEMP_DIR; OS errors: 503
 
 
 def register_session_hooks(app: Flask) -> None:

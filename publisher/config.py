@@ -36,6 +36,8 @@ class DefaultConfig:
     S3_MULTIPART_THRESHOLD_MB = 16
     S3_MULTIPART_CHUNK_MB = 8
     S3_MAX_CONCURRENCY = 4
+    # A write whose ledger entry is older than this is a crash's debris (docs/deployment.md).
+    STORAGE_LEDGER_GRACE_MINUTES = 15
     SQLALCHEMY_DATABASE_URI: str | None = None  # SQLite file in instance/ when unset
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     LOG_LEVEL = "INFO"

@@ -34,3 +34,25 @@ class ValidationError(PublisherError):
 class Conflict(PublisherError):
     status_code = 409
     code = "conflict"
+
+
+class TemporarySpaceError(PublisherError):
+    """The server could not keep an upload in its temporary folder (a full disk, a quota,
+    an I/O error): nothing was saved, and retrying later may work."""
+
+    status_code = 503
+    code = "temporary_storage_unavailable"
+
+    @classmethod
+    def from_os_error(cls, exc: OSError) -> TemporarySpaceError:
+        import errno
+
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+            cause = "it has run out of space for temporary files"
+        else:
+            cause = f"it could not write its temporary files ({exc.strerror or exc})"
+        return cls(
+            f"The server could not receive this upload: {cause}. Nothing was saved. "
+            "Please try again later; if it keeps happening, tell the site's administrator "
+            "(the folder is UPLOAD_TEMP_DIR, or the system's temporary folder)."
+        )

@@ -16,6 +16,9 @@ scoped session, so its sessionmaker's sessions only — never SQLAlchemy's globa
   (``feeds.websub.note_feeds_touched``); ``after_commit``: ping the hub for them
   (``ping_after_commit``); ``after_soft_rollback``: forget them (``forget_after_rollback``).
 
+``after_commit`` hooks run for the outermost commit only (``outermost``): releasing a
+savepoint commits nothing yet.
+
 See docs/architecture.md, "What a commit triggers".
 """
 
@@ -26,19 +29,35 @@ from typing import Any
 
 from flask import Flask
 from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from publisher.extensions import db
 from publisher.feeds import cache, websub
 from publisher.media import cleanup
 
+
+def outermost(hook: Callable[[Session], None]) -> Callable[[Session], None]:
+    """An after_commit hook that ignores savepoints: SQLAlchemy fires after_commit when a
+    savepoint is released too (models/races.py uses them), but only the outermost
+    commit makes a change durable."""
+
+    def run(session: Session) -> None:
+        if not session.in_nested_transaction():
+            hook(session)
+
+    run.__name__ = run.__qualname__ = hook.__name__
+    run.__doc__ = hook.__doc__
+    return run
+
+
 HOOKS: tuple[tuple[str, Callable[..., Any]], ...] = (
-    ("after_commit", cleanup.delete_obsolete_after_commit),
+    ("after_commit", outermost(cleanup.delete_obsolete_after_commit)),
     ("after_transaction_end", cleanup.remove_written_after_rollback),
     ("before_flush", cache.note_content_flush),
     ("do_orm_execute", cache.note_content_statement),
-    ("after_commit", cache.clear_memo_after_commit),
+    ("after_commit", outermost(cache.clear_memo_after_commit)),
     ("before_flush", websub.note_feeds_touched),
-    ("after_commit", websub.ping_after_commit),
+    ("after_commit", outermost(websub.ping_after_commit)),
     ("after_soft_rollback", websub.forget_after_rollback),
 )
 

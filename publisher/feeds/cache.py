@@ -202,6 +202,17 @@ def _etag_matches(header: str, etag: str) -> bool:
     return False
 
 
+def client_may_be_ahead(rendering: Rendering) -> bool:
+    """Whether the client's validators name something other than ``rendering``: a
+    version another process served it, possibly newer than this process remembers."""
+    if_none_match = request.headers.get("If-None-Match")
+    if if_none_match is not None:
+        return not _etag_matches(if_none_match, rendering.etag)
+    since = request.headers.get("If-Modified-Since")
+    since_date = parse_date(since) if since else None
+    return since_date is not None and since_date > rendering.last_modified
+
+
 def conditional_response(rendering: Rendering, *, max_age: int) -> Response:
     """200 with the (gzipped when accepted) bytes, or 304 with no body when the client's
     copy is current. HEAD gets the same headers without the body."""
@@ -250,8 +261,10 @@ class _Recent:
 
     A poll within FEED_RECHECK_SECONDS (default 1 s) of the last check is answered
     from here without a query, unless a scheduled publication falls in between (then it
-    checks, so the episode appears on time). Commits in this process clear it at once;
-    a change committed by another process is seen within the recheck window.
+    checks, so the episode appears on time), or the client's ETag (or date) is not the
+    one remembered here (then it checks: another process may have served it a newer
+    version, and a feed must never go backwards for a client). Commits in this process
+    clear it at once; a change committed by another process is seen within the window.
     """
 
     def __init__(self) -> None:

@@ -32,6 +32,10 @@ def _serve(url_key: str, build: Callable[[datetime], tuple[cache.Rendering, date
     """Answer from the rendering checked moments ago, or check (and maybe render) now."""
     now = utcnow()
     checked = cache.recent.get(url_key, now)
+    if checked is not None and cache.client_may_be_ahead(checked.rendering):
+        # The client names a version this process does not remember (another process
+        # served it a newer one): look at the database, never answer with an older body.
+        checked = None
     if checked is not None:
         rendering, next_change = checked.rendering, checked.next_change
     else:

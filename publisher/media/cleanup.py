@@ -27,8 +27,8 @@ logger = logging.getLogger(__name__)
 _INFO_KEY = "publisher.media.pending"
 
 
-def _pending(session: Session) -> dict[str, list[tuple[Storage, str]]]:
-    return session.info.setdefault(_INFO_KEY, {"written": [], "obsolete": []})
+def _pending(session: Session) -> dict[str, list[Any]]:
+    return session.info.setdefault(_INFO_KEY, {"written": [], "obsolete": [], "ledger": []})
 
 
 def delete_on_rollback(key: str, storage: Storage | None = None, session: Any = None) -> None:
@@ -42,6 +42,18 @@ def forget_written(key: str, session: Any = None) -> None:
     """``key`` was already removed by the caller; no need to remove it again."""
     pending = _pending(session or db.session())
     pending["written"] = [(s, k) for s, k in pending["written"] if k != key]
+
+
+def track_ledger_entry(entry_id: int, session: Any = None) -> None:
+    """A storage-ledger entry (media/ledger.py) this transaction must settle."""
+    _pending(session or db.session())["ledger"].append(entry_id)
+
+
+def take_ledger_entries(session: Any = None) -> list[int]:
+    """The ledger entries recorded in this transaction and not settled yet (forgotten)."""
+    pending = _pending(session or db.session())
+    entries, pending["ledger"] = pending["ledger"], []
+    return entries
 
 
 def delete_after_commit(key: str, storage: Storage | None = None, session: Any = None) -> None:

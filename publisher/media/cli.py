@@ -22,6 +22,7 @@ from publisher.media.storage import (
     FilesystemStorage,
     MultipartStore,
     ObjectNotFound,
+    S3Storage,
     Storage,
     StorageError,
     create_storage,
@@ -93,15 +94,78 @@ def _fail(exc: StorageError | ValueError) -> click.ClickException:
 
 @storage_cli.command("check")
 def check() -> None:
-    """Check the store: reachable, bucket exists, can write, read and delete an object."""
+    """Check the store: reachable, bucket exists, can write, read and delete an object;
+    on S3, whether a lifecycle rule aborts incomplete multipart uploads."""
     try:
         storage = get_storage()
         click.echo(f"Storage: {storage.describe()}")
         for step in storage.check():
             click.echo(f"  ok: {step}")
+        if isinstance(storage, S3Storage):
+            days = storage.abort_uploads_rule_days()
+            if days is None:
+                click.echo(
+                    "  warning: no lifecycle rule aborts incomplete multipart uploads; "
+                    "run `flask --app wsgi storage setup` to add one (after 1 day)."
+                )
+            else:
+                click.echo(f"  ok: incomplete multipart uploads are aborted after {days} day(s)")
     except (StorageError, ValueError) as exc:
         raise _fail(exc) from exc
     click.echo("Storage OK.")
+
+
+@storage_cli.command("setup")
+@click.option(
+    "--abort-uploads-after-days",
+    "days",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="S3: abort multipart uploads still incomplete after this many days.",
+)
+def setup(days: int) -> None:
+    """Prepare the store: on S3, add the lifecycle rule that aborts incomplete multipart
+    uploads (other rules are kept); on the filesystem, create the media folder."""
+    try:
+        storage = get_storage()
+        if isinstance(storage, S3Storage):
+            storage.apply_abort_uploads_rule(days)
+            click.echo(
+                f"{storage.describe()}: incomplete multipart uploads are now aborted after "
+                f"{days} day(s)."
+            )
+        elif isinstance(storage, FilesystemStorage):
+            storage.root.mkdir(parents=True, exist_ok=True)
+            click.echo(f"{storage.describe()} is ready.")
+    except (StorageError, ValueError, OSError) as exc:
+        raise _fail(exc) from exc  # type: ignore[arg-type]
+
+
+@storage_cli.command("janitor")
+@click.option(
+    "--grace-minutes",
+    type=click.FloatRange(min=0),
+    default=None,
+    help="Also treat writes started more than this many minutes ago as dead "
+    "(default: each entry's expiry, STORAGE_LEDGER_GRACE_MINUTES after it started).",
+)
+def janitor(grace_minutes: float | None) -> None:
+    """Remove what crashed or failed writes left in the store (objects no row took,
+    unfinished multipart uploads), from the storage ledger: no bucket listing."""
+    from publisher.media.janitor import run_janitor
+
+    started_before = None
+    if grace_minutes is not None:
+        started_before = utcnow() - timedelta(minutes=grace_minutes)
+    report = run_janitor(started_before=started_before)
+    for key in report.removed:
+        click.echo(f"removed\t{key}")
+    for key in report.failed:
+        click.echo(f"failed\t{key}", err=True)
+    click.echo(f"Janitor: {report.summary()}.")
+    if report.failed:
+        raise click.ClickException("Some writes could not be cleaned; run it again later.")
 
 
 @storage_cli.command("orphans")

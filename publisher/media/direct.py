@@ -7,8 +7,9 @@
    place through ranged reads (a few hundred KB, not the file), ``store_staged`` copies it
    server-side to the episode's key (``shows/<show id>/<guid>/<slug>.<ext>``, with the
    right Content-Type) and removes the staging object with the transaction; a refused
-   file is deleted (``remove_staged``). Staging objects nobody completes are found by
-   ``storage orphans``.
+   file is deleted (``remove_staged``). The staging key is in the storage ledger
+   (media/ledger.py) from the start: an upload nobody completes is aborted by the
+   janitor once its URLs have expired.
 
 ``publisher.operations.episodes`` builds the episode around these steps; the API exposes
 them as HTTP routes, which commit once.
@@ -27,6 +28,7 @@ from urllib.parse import quote, unquote
 from flask import current_app
 
 from publisher.exceptions import Conflict, NotFound, ValidationError
+from publisher.media import ledger
 from publisher.media.cleanup import delete_after_commit, delete_on_rollback, remove_quietly
 from publisher.media.ingest import (
     STORED_MEDIA_CACHE_CONTROL,
@@ -89,13 +91,16 @@ def create_direct_upload(
     if size > max_upload_bytes():
         raise too_large(size)
     key = f"{staging_prefix(show)}{secrets.token_hex(16)}/audio"
+    expires = int(current_app.config["S3_PRESIGN_EXPIRES"])
+    # The client may take until its URLs expire; after that (and the grace) the janitor
+    # aborts the upload and removes the staging object, whatever became of the client.
+    ledger.record(key, lifetime=timedelta(seconds=expires) + ledger.grace())
     upload_id = storage.create_multipart_upload(
         key,
         "application/octet-stream",
         metadata={"original-filename": quote((filename or "")[-500:], safe="")},
     )
     part_size = part_size_for(size)
-    expires = int(current_app.config["S3_PRESIGN_EXPIRES"])
     parts = [
         {"part_number": n, "url": storage.presigned_upload_part(key, upload_id, n, expires)}
         for n in range(1, math.ceil(size / part_size) + 1)

@@ -10,6 +10,7 @@ removed if anything fails afterwards, here or at the commit (see media/cleanup.p
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import logging
@@ -24,9 +25,11 @@ from pathlib import Path
 from typing import BinaryIO
 
 from flask import current_app
+from sqlalchemy.exc import IntegrityError
 
-from publisher.exceptions import PublisherError
+from publisher.exceptions import PublisherError, TemporarySpaceError
 from publisher.extensions import db
+from publisher.media import ledger
 from publisher.media.artwork import artwork_keys
 from publisher.media.cleanup import (
     delete_after_commit,
@@ -37,6 +40,7 @@ from publisher.media.cleanup import (
 from publisher.media.probe import AudioInfo, clean_text, probe
 from publisher.media.storage import Storage, get_storage
 from publisher.models import Episode, utcnow
+from publisher.models.races import savepoint
 
 logger = logging.getLogger(__name__)
 
@@ -111,11 +115,19 @@ def _regular_file_path(stream: BinaryIO) -> Path | None:
     """A path that reopens the stream's file, when the stream is a regular file read from
     its start (a file opened by a script, or Werkzeug's temporary file for a large
     request body). Such an upload is already on disk: copying it again is wasted time."""
+    if getattr(stream, "_rolled", True) is False:
+        return None  # a SpooledTemporaryFile still in memory: fileno() would write it out
     try:
         fd = stream.fileno()
         if stream.tell() != 0 or not stat.S_ISREG(os.fstat(fd).st_mode):
             return None
-    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+    except io.UnsupportedOperation:
+        return None  # not a file (BytesIO…)
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EIO):
+            raise TemporarySpaceError.from_os_error(exc) from exc
+        return None
+    except (AttributeError, ValueError):
         return None
     name = getattr(stream, "name", None)
     if (
@@ -142,9 +154,12 @@ def spool_upload(stream: BinaryIO) -> Iterator[Spooled]:
         yield Spooled(existing, size)
         return
     directory = current_app.config["UPLOAD_TEMP_DIR"] or None
-    if directory:
-        os.makedirs(directory, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix="publisher-upload-", suffix=".part", dir=directory)
+    try:
+        if directory:
+            os.makedirs(directory, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix="publisher-upload-", suffix=".part", dir=directory)
+    except OSError as exc:
+        raise TemporarySpaceError.from_os_error(exc) from exc
     path = Path(name)
     try:
         digest, size = hashlib.sha256(), 0
@@ -154,7 +169,10 @@ def spool_upload(stream: BinaryIO) -> Iterator[Spooled]:
                 if size > limit:
                     raise too_large()
                 digest.update(chunk)
-                out.write(chunk)
+                try:
+                    out.write(chunk)
+                except OSError as exc:  # a full disk: 503 with a message, not a 500
+                    raise TemporarySpaceError.from_os_error(exc) from exc
         yield Spooled(path, size, digest.hexdigest())
     finally:
         path.unlink(missing_ok=True)
@@ -226,21 +244,25 @@ def store_media(
     written: list[str] = []
     try:
         key = _fresh_key(folder, episode.slug, info.extension, avoid)
-        put_audio(key)
+        # Tracked before the write: a crash leaves a ledger entry, and a store failing
+        # after the bytes landed (at the read-back) still has the key removed.
+        ledger.record(key)
         written.append(key)
         delete_on_rollback(key, storage)
+        put_audio(key)
         # Uploaded artwork (artwork_width set) wins over the file's embedded cover.
         if info.cover_art and info.cover_art_mime and episode.artwork_width is None:
             extension = "png" if info.cover_art_mime == "image/png" else "jpg"
             art_key = _fresh_key(folder, "cover", extension, avoid)
+            ledger.record(art_key)
+            written.append(art_key)
+            delete_on_rollback(art_key, storage)
             storage.save(
                 art_key,
                 io.BytesIO(info.cover_art),
                 content_type=info.cover_art_mime,
                 cache_control=STORED_MEDIA_CACHE_CONTROL,
             )
-            written.append(art_key)
-            delete_on_rollback(art_key, storage)
             episode.artwork_key, episode.artwork_mime = art_key, info.cover_art_mime
     except BaseException:
         _remove_now(storage, written)
@@ -251,15 +273,41 @@ def store_media(
     return written
 
 
-def flush_or_remove(storage: Storage, written: list[str], new_row: Episode | None = None) -> None:
-    """Flush; if the database refuses, remove what was just stored before re-raising."""
+def flush_or_remove(
+    storage: Storage,
+    written: list[str],
+    new_row: Episode | None = None,
+    retry: Callable[[Episode, int], bool] | None = None,
+) -> None:
+    """Flush and settle the storage ledger with it; if the database refuses, remove what
+    was just stored before re-raising.
+
+    A new row is inserted in a savepoint: when a unique constraint refuses it (another
+    request took its slug a moment ago), ``retry(row, attempt)`` decides: it raises the
+    answer (a 409), or changes the row and returns True to try again, or returns False."""
     try:
-        if new_row is not None:
-            db.session.add(new_row)
-        db.session.flush()
+        if new_row is None:
+            db.session.flush()
+        else:
+            _insert(new_row, retry)
+        ledger.settle()  # the row and the end of its keys' ledger entries commit together
     except BaseException:
         _remove_now(storage, written)
         raise
+
+
+INSERT_ATTEMPTS = 10
+
+
+def _insert(row: Episode, retry: Callable[[Episode, int], bool] | None) -> None:
+    for attempt in range(1, INSERT_ATTEMPTS + 1):
+        try:
+            with savepoint():
+                db.session.add(row)
+            return
+        except IntegrityError:
+            if attempt == INSERT_ATTEMPTS or retry is None or not retry(row, attempt + 1):
+                raise
 
 
 def apply_audio_info(episode: Episode, info: AudioInfo) -> None:

@@ -12,6 +12,7 @@ from publisher.models.publication import (
     scheduled_filter,
 )
 from publisher.models.show import Show, podcast_guid_for
+from publisher.models.storage_write import StorageWrite
 from publisher.models.tag import Tag, article_tags, episode_tags
 from publisher.models.transcript import EpisodeTranscript
 from publisher.models.user import ApiToken, User, hash_token
@@ -33,6 +34,7 @@ __all__ = [
     "ShowStatus",
     "ShowType",
     "Status",
+    "StorageWrite",
     "Tag",
     "UTCDateTime",
     "User",

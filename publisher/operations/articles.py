@@ -7,11 +7,13 @@ from typing import Any
 
 from pydantic import Field
 from sqlalchemy import Select, select
+from sqlalchemy.exc import IntegrityError
 
 from publisher.content import render_markdown, unique_slug
 from publisher.exceptions import Conflict, NotFound, ValidationError
 from publisher.extensions import db
 from publisher.models import Article, ArticleRelated, Episode, Status, User, utcnow
+from publisher.models.races import insert_missing, insert_with_slug, lock_for_update, savepoint
 from publisher.operations.fields import (
     MAX_ID,
     UNSET,
@@ -87,27 +89,47 @@ def get_article(article_id: int, user: User | None, now: datetime) -> Article:
 def create_article(
     data: ArticleCreate | dict[str, Any], author: User | None, now: datetime | None = None
 ) -> Article:
-    """A new article, its tags created on the fly, its episodes linked in order."""
+    """A new article, its tags created on the fly, its episodes linked in order; a taken
+    slug is a 409, even when a concurrent request took it a moment before."""
     fields = validated(ArticleCreate, data).model_dump(exclude_unset=True)
-    slug = fields.pop("slug", None)
-    if slug is not None:
-        if _article_slug_taken(slug):
-            raise Conflict(f"The slug '{slug}' is already used by another article.")
-    else:
-        slug = unique_slug(fields["title"], _article_slug_taken)
-    article = Article(slug=slug, status=Status.DRAFT, author=author)
-    if author is not None and "author_name" not in fields:
-        article.author_name = author.name
-    db.session.add(article)
-    _apply(article, fields, now or utcnow())
-    return article
+    now = now or utcnow()
+
+    def make(slug: str) -> Article:
+        article = Article(slug=slug, status=Status.DRAFT, author=author)
+        if author is not None and "author_name" not in fields:
+            article.author_name = author.name
+        db.session.add(article)
+        _apply(article, dict(fields), now)
+        return article
+
+    return insert_with_slug(
+        make,
+        chosen=fields.pop("slug", None),
+        generate=lambda: unique_slug(fields["title"], _article_slug_taken),
+        taken=_article_slug_taken,
+        conflict=_slug_conflict,
+    )
 
 
 def update_article(
     article: Article, data: ArticleUpdate | dict[str, Any], now: datetime | None = None
 ) -> None:
-    """Change the fields sent (PATCH semantics); ``tags``/``episodes`` replace the lists."""
-    _apply(article, validated(ArticleUpdate, data).model_dump(exclude_unset=True), now or utcnow())
+    """Change the fields sent (PATCH semantics); ``tags``/``episodes`` replace the lists.
+
+    Replacing a list first takes the article's row lock, so a concurrent editor of the
+    same article waits, then reads the links the first one committed (the last writer's
+    list wins whole; no link row is deleted twice)."""
+    fields = validated(ArticleUpdate, data).model_dump(exclude_unset=True)
+    if "tags" in fields or "episodes" in fields:
+        lock_for_update(Article, article.id)
+        db.session.expire(article, ["tags", "episode_links"])
+    try:
+        with savepoint():  # a concurrent request may take the new slug meanwhile
+            _apply(article, fields, now or utcnow())
+    except IntegrityError:
+        if "slug" in fields and _article_slug_taken(fields["slug"], except_id=article.id):
+            raise _slug_conflict(fields["slug"]) from None
+        raise
 
 
 def delete_article(article: Article) -> None:
@@ -116,11 +138,20 @@ def delete_article(article: Article) -> None:
 
 
 def relate(article: Article, related: Article) -> None:
-    """An explicit "Read also" link from ``article`` to ``related``."""
+    """An explicit "Read also" link from ``article`` to ``related`` (already there, or
+    added by a concurrent request: nothing to do)."""
     if article.id == related.id:
         raise ValidationError('An article cannot be its own "Read also".')
-    db.session.add(ArticleRelated(article_id=article.id, related_id=related.id))
-    db.session.flush()
+    insert_missing(
+        ArticleRelated,
+        [{"article_id": article.id, "related_id": related.id}],
+        ("article_id", "related_id"),
+    )
+    db.session.expire(article, ["related_links"])
+
+
+def _slug_conflict(slug: str) -> Conflict:
+    return Conflict(f"The slug '{slug}' is already used by another article.")
 
 
 def _article_slug_taken(slug: str, except_id: int | None = None) -> bool:
@@ -133,7 +164,7 @@ def _article_slug_taken(slug: str, except_id: int | None = None) -> bool:
 def _apply(article: Article, fields: dict[str, Any], now: datetime) -> None:
     fields = publication_fields(fields, article.status, article.publish_at, now)
     if "slug" in fields and _article_slug_taken(fields["slug"], except_id=article.id):
-        raise Conflict(f"The slug '{fields['slug']}' is already used by another article.")
+        raise _slug_conflict(fields["slug"])
     # The new row is incomplete until every field is set: no autoflush in between.
     with db.session.no_autoflush:
         for name, value in fields.items():

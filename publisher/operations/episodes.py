@@ -15,6 +15,7 @@ from typing import Any, BinaryIO
 
 from pydantic import Field
 from sqlalchemy import Select, select
+from sqlalchemy.exc import IntegrityError
 
 from publisher.content import sanitize_html, unique_slug
 from publisher.exceptions import Conflict, NotFound
@@ -33,6 +34,7 @@ from publisher.media.probe import AudioInfo
 from publisher.media.storage import get_storage
 from publisher.models import Episode, Show, Status, User, utcnow
 from publisher.models.episode import new_guid
+from publisher.models.races import generated_slug, savepoint
 from publisher.operations.elements import EpisodeElements, episode_columns, plain
 from publisher.operations.fields import (
     MAX_ID,
@@ -115,7 +117,7 @@ def create_episode(
         episode = _new_episode(show, fields, info, filename)
         storage = get_storage()
         written = store_upload(storage, episode, upload, info, filename)
-        flush_or_remove(storage, written, episode)
+        flush_or_remove(storage, written, episode, _slug_retry(show, fields.get("slug")))
     logger.info("Ingested %s as episode %s (%s)", episode.storage_key, episode.id, info)
     return episode
 
@@ -143,7 +145,7 @@ def complete_direct_upload(
         info, size, filename = direct.probe_staged(staged)
         episode = _new_episode(show, fields, info, filename)
         written = direct.store_staged(episode, staged, info, filename, size)
-        flush_or_remove(get_storage(), written, episode)
+        flush_or_remove(get_storage(), written, episode, _slug_retry(show, fields.get("slug")))
     except BaseException:
         direct.remove_staged(staged)
         raise
@@ -167,9 +169,14 @@ def update_episode(
         replace_audio(episode, *audio)
     fields = publication_fields(fields, episode.status, episode.publish_at, now)
     fields = episode_columns(episode, fields)
-    for name, value in _stored(fields).items():
-        setattr(episode, name, value)
-    db.session.flush()
+    show = episode.show
+    try:
+        with savepoint():  # a concurrent request may take the new slug meanwhile
+            for name, value in _stored(fields).items():
+                setattr(episode, name, value)
+    except IntegrityError:
+        _check_slug_free(show, fields.get("slug"), except_id=episode.id)
+        raise
 
 
 def replace_audio(episode: Episode, stream: BinaryIO, filename: str) -> Episode:
@@ -225,6 +232,22 @@ def _new_episode(show: Show, fields: dict[str, Any], info: AudioInfo, filename: 
     for name, value in values.items():
         setattr(episode, name, value)
     return episode
+
+
+def _slug_retry(show: Show, chosen: str | None):
+    """What to do when a concurrent upload took the new episode's slug first: a slug the
+    client chose is a 409; a generated one moves on to the next free suffix."""
+
+    def retry(episode: Episode, attempt: int) -> bool:
+        if not _slug_taken(show, episode.slug):
+            return False  # another constraint: not a slug race
+        _check_slug_free(show, chosen)
+        episode.slug = generated_slug(
+            lambda: unique_slug(episode.title, lambda s: _slug_taken(show, s)), attempt
+        )
+        return True
+
+    return retry
 
 
 def _slug_taken(show: Show, slug: str, except_id: int | None = None) -> bool:

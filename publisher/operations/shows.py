@@ -14,6 +14,7 @@ from publisher.exceptions import Conflict, NotFound, ValidationError
 from publisher.extensions import db
 from publisher.media.artwork import remove_artwork
 from publisher.models import Episode, Show, User, podcast_guid_for
+from publisher.models.races import insert_with_slug
 from publisher.operations.elements import (
     CategoryIn,
     FundingIn,
@@ -145,20 +146,25 @@ def episode_counts(shows: Sequence[Show], user: User | None, now: datetime) -> d
 
 
 def create_show(data: ShowCreate | dict[str, Any]) -> Show:
-    """A new show; the slug comes from the title unless given (409 if taken)."""
+    """A new show; the slug comes from the title unless given (409 if taken, even by a
+    request that got there a moment before)."""
     fields = validated(ShowCreate, data).model_dump(exclude_unset=True)
-    slug = fields.pop("slug", None)
-    if slug is not None:
-        if _show_slug_taken(slug):
-            raise Conflict(f"The slug '{slug}' is already used by another show.")
-    else:
-        slug = unique_slug(fields["title"], _show_slug_taken)
-    show = Show(slug=slug)
-    # Podcasting 2.0: the guid derives from the first feed URL and never changes after.
-    show.podcast_guid = podcast_guid_for(feed_url(show))
-    db.session.add(show)
-    _apply(show, fields)
-    return show
+
+    def make(slug: str) -> Show:
+        show = Show(slug=slug)
+        # Podcasting 2.0: the guid derives from the first feed URL and never changes after.
+        show.podcast_guid = podcast_guid_for(feed_url(show))
+        db.session.add(show)
+        _apply(show, dict(fields))
+        return show
+
+    return insert_with_slug(
+        make,
+        chosen=fields.pop("slug", None),
+        generate=lambda: unique_slug(fields["title"], _show_slug_taken),
+        taken=_show_slug_taken,
+        conflict=lambda slug: Conflict(f"The slug '{slug}' is already used by another show."),
+    )
 
 
 def update_show(show: Show, data: ShowUpdate | dict[str, Any]) -> None:

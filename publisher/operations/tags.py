@@ -7,21 +7,16 @@ from sqlalchemy import select
 from publisher.content import slugify
 from publisher.extensions import db
 from publisher.models import Tag
+from publisher.models.races import insert_missing
 
 
 def tags_named(names: list[str]) -> list[Tag]:
-    """The tags with these names (by slug), created when new; duplicates collapse."""
+    """The tags with these names (by slug), created when new; duplicates collapse. A tag
+    another request creates at the same moment is reused, not inserted twice
+    (``INSERT … ON CONFLICT DO NOTHING``, then read back)."""
     by_slug: dict[str, str] = {}
     for name in names:
         by_slug.setdefault(slugify(name, max_length=100), name)
-    existing = {
-        tag.slug: tag for tag in db.session.scalars(select(Tag).where(Tag.slug.in_(by_slug)))
-    }
-    tags = []
-    for slug, name in by_slug.items():
-        tag = existing.get(slug)
-        if tag is None:
-            tag = Tag(slug=slug, name=name)
-            db.session.add(tag)
-        tags.append(tag)
-    return tags
+    insert_missing(Tag, [{"slug": slug, "name": name} for slug, name in by_slug.items()], "slug")
+    found = {tag.slug: tag for tag in db.session.scalars(select(Tag).where(Tag.slug.in_(by_slug)))}
+    return [found[slug] for slug in by_slug]

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from publisher.exceptions import Conflict, NotFound, ValidationError
 from publisher.extensions import db
 from publisher.models import Role, User
+from publisher.models.races import savepoint
 
 MIN_PASSWORD_LENGTH = 8
 
@@ -21,13 +23,26 @@ def create_user(email: str, password: str, role: str = Role.EDITOR, name: str = 
         )
     if role not in tuple(Role):
         raise ValidationError(f"The role must be one of: {', '.join(Role)}.")
-    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise Conflict(f"A user with the email {email!r} already exists.")
+    if _email_taken(email):
+        raise _email_conflict(email)
     user = User(email=email, role=role, name=name or email.split("@")[0])
     user.set_password(password)
-    db.session.add(user)
-    db.session.flush()
+    try:
+        with savepoint():  # a concurrent request may register the same e-mail meanwhile
+            db.session.add(user)
+    except IntegrityError:
+        if _email_taken(email):
+            raise _email_conflict(email) from None
+        raise
     return user
+
+
+def _email_taken(email: str) -> bool:
+    return db.session.scalar(select(User.id).where(User.email == email)) is not None
+
+
+def _email_conflict(email: str) -> Conflict:
+    return Conflict(f"A user with the email {email!r} already exists.")
 
 
 def user_by_email(email: str) -> User:

@@ -118,6 +118,12 @@ class Storage(ABC):
         """A URL clients can fetch the object from directly, or None (app serves it)."""
         return None
 
+    def discard_unfinished(self, key: str) -> int:
+        """Remove what an interrupted write to ``key`` left behind (partial files,
+        unfinished multipart uploads); how many were removed. Only for writes known
+        to be dead (see media/janitor.py)."""
+        return 0
+
     def local_path(self, key: str) -> Path | None:
         """The file on disk for a filesystem store, else None."""
         return None

@@ -20,6 +20,8 @@ from publisher.media.storage.base import (
 )
 from publisher.media.storage.readers import BoundedReader
 
+TEMP_PREFIX = ".upload-"  # files being written
+
 
 class FilesystemStorage(Storage):
     """Objects as files under a root folder. Writes go to a temporary file in the same
@@ -45,7 +47,10 @@ class FilesystemStorage(Storage):
         path = self._path(key)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=".upload-", suffix=".part")
+            # The key's name in the temporary name: the janitor finds what a crash left.
+            fd, tmp_name = tempfile.mkstemp(
+                dir=path.parent, prefix=f"{TEMP_PREFIX}{path.name}-", suffix=".part"
+            )
             try:
                 with os.fdopen(fd, "wb") as out:
                     shutil.copyfileobj(stream, out, CHUNK_SIZE)
@@ -90,7 +95,7 @@ class FilesystemStorage(Storage):
         if not self.root.exists():
             return
         for path in sorted(self.root.rglob("*")):
-            if path.is_file() and not path.name.startswith(".upload-"):
+            if path.is_file() and not path.name.startswith(TEMP_PREFIX):
                 key = path.relative_to(self.root).as_posix()
                 if key.startswith(prefix):
                     st = path.stat()
@@ -104,6 +109,14 @@ class FilesystemStorage(Storage):
 
     def local_path(self, key: str) -> Path:
         return self._path(key)
+
+    def discard_unfinished(self, key: str) -> int:
+        path = self._path(key)
+        removed = 0
+        for partial in path.parent.glob(f"{TEMP_PREFIX}{path.name}-*.part"):
+            partial.unlink(missing_ok=True)
+            removed += 1
+        return removed
 
     def describe(self) -> str:
         return f"the folder {self.root}"

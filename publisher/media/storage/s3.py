@@ -38,6 +38,8 @@ from publisher.media.storage.base import (
 from publisher.media.storage.readers import RangedReader
 
 MIB = 1024 * 1024
+# The bucket lifecycle rule `storage setup` applies (and `storage check` looks for).
+ABORT_UPLOADS_RULE_ID = "publisher-abort-incomplete-multipart-uploads"
 
 _BOTO_LOCK = threading.Lock()
 _BOTO_SESSIONS: dict[int, boto3.session.Session] = {}
@@ -403,6 +405,59 @@ class S3Storage(MultipartStore):
             for page in pages:
                 for upload in page.get("Uploads", []):
                     yield upload["Key"], upload["UploadId"], upload["Initiated"]
+
+    def discard_unfinished(self, key: str) -> int:
+        validate_key(key)
+        aborted = 0
+        for upload_key, upload_id, _started in self.list_multipart_uploads(prefix=key):
+            if upload_key == key:
+                self.abort_multipart_upload(key, upload_id)
+                aborted += 1
+        return aborted
+
+    def abort_uploads_rule_days(self) -> int | None:
+        """Days after which the bucket's lifecycle aborts incomplete multipart uploads
+        (the smallest such rule that is enabled and covers the whole bucket), or None."""
+        with self._errors("read the lifecycle rules of", self.bucket):
+            try:
+                rules = self.client.get_bucket_lifecycle_configuration(Bucket=self.bucket)
+            except ClientError as exc:
+                if exc.response.get("Error", {}).get("Code") == "NoSuchLifecycleConfiguration":
+                    return None
+                raise
+        days = [
+            int(rule["AbortIncompleteMultipartUpload"]["DaysAfterInitiation"])
+            for rule in rules.get("Rules", [])
+            if rule.get("Status") == "Enabled"
+            and "AbortIncompleteMultipartUpload" in rule
+            and not (rule.get("Filter") or {}).get("Prefix", rule.get("Prefix", ""))
+        ]
+        return min(days) if days else None
+
+    def apply_abort_uploads_rule(self, days: int = 1) -> None:
+        """Add (or replace) our lifecycle rule aborting incomplete multipart uploads after
+        ``days``, keeping the bucket's other rules."""
+        with self._errors("set the lifecycle rules of", self.bucket):
+            try:
+                current = self.client.get_bucket_lifecycle_configuration(Bucket=self.bucket)
+                rules = [
+                    r for r in current.get("Rules", []) if r.get("ID") != ABORT_UPLOADS_RULE_ID
+                ]
+            except ClientError as exc:
+                if exc.response.get("Error", {}).get("Code") != "NoSuchLifecycleConfiguration":
+                    raise
+                rules = []
+            rules.append(
+                {
+                    "ID": ABORT_UPLOADS_RULE_ID,
+                    "Status": "Enabled",
+                    "Filter": {"Prefix": ""},
+                    "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": int(days)},
+                }
+            )
+            self.client.put_bucket_lifecycle_configuration(
+                Bucket=self.bucket, LifecycleConfiguration={"Rules": rules}
+            )
 
     def copy(
         self, source: str, target: str, *, content_type: str, cache_control: str | None
