@@ -40,6 +40,14 @@ def register_extensions(app: Flask) -> None:
 
     init_extensions(app)
     init_proxy_fix(app)  # PROXY_FIX_X_FOR: the client address behind reverse proxies
+    register_jobs(app)
+
+
+def register_jobs(app: Flask) -> None:
+    """The job queue (Huey: SQLite file, or Redis with REDIS_URL) and its tasks."""
+    from publisher.jobs import init_jobs
+
+    init_jobs(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -130,3 +130,9 @@ def init_cli(app: Flask) -> None:
     from publisher.analytics.cli import stats_cli
 
     app.cli.add_command(stats_cli)
+    from publisher.jobs.cli import jobs_cli
+
+    app.cli.add_command(jobs_cli)
+    from publisher.importer.cli import shows_cli
+
+    app.cli.add_command(shows_cli)

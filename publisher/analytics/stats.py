@@ -18,7 +18,7 @@ from sqlalchemy.sql import ColumnElement
 
 from publisher.errors import ValidationError
 from publisher.extensions import db
-from publisher.models import Download, Episode, Show, utcnow
+from publisher.models import Download, DownloadDay, Episode, RolledUpDay, Show, utcnow
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 731  # two years of days: a table and a chart people can still read
@@ -112,39 +112,82 @@ def _parse_date(value: str | None, name: str, details: list[dict[str, str]]) -> 
 
 def show_stats(show: Show, period: Period) -> DownloadStats:
     episode_ids = select(Episode.id).where(Episode.show_id == show.id).scalar_subquery()
-    stats = _stats(Download.episode_id.in_(episode_ids), period, f'show "{show.title}"')
+    stats = _stats(
+        Download.episode_id.in_(episode_ids),
+        DownloadDay.show_id == show.id,
+        period,
+        f'show "{show.title}"',
+    )
     stats.extra = {"show": show.slug}
     return stats
 
 
 def episode_stats(episode: Episode, period: Period) -> DownloadStats:
-    stats = _stats(Download.episode_id == episode.id, period, f'episode "{episode.title}"')
+    stats = _stats(
+        Download.episode_id == episode.id,
+        DownloadDay.episode_id == episode.id,
+        period,
+        f'episode "{episode.title}"',
+    )
     stats.extra = {"episode": {"id": episode.id, "guid": episode.guid, "title": episode.title}}
     return stats
 
 
-def _stats(which: ColumnElement[bool], period: Period, subject: str) -> DownloadStats:
-    in_period = (which, Download.day >= period.since, Download.day <= period.until)
-    per_day = dict(
-        db.session.execute(
-            select(Download.day, func.count())
-            .where(*in_period, Download.is_bot.is_(False))
-            .group_by(Download.day)
-        ).all()
+def _stats(
+    raw: ColumnElement[bool], rolled: ColumnElement[bool], period: Period, subject: str
+) -> DownloadStats:
+    """Counts per (day, app, bot flag): from the daily rollups for the days rolled up
+    (see rollup.py), from raw rows for the others (today, or before the first rollup);
+    then summed per day, per app and for bots here."""
+    rolled_days = set(
+        db.session.scalars(
+            select(RolledUpDay.day).where(
+                RolledUpDay.day >= period.since, RolledUpDay.day <= period.until
+            )
+        )
     )
-    by_app = db.session.execute(
-        select(Download.app_name, func.count().label("n"))
-        .where(*in_period, Download.is_bot.is_(False))
-        .group_by(Download.app_name)
-        .order_by(func.count().desc(), Download.app_name)
-    ).all()
-    bots = db.session.scalar(
-        select(func.count()).select_from(Download).where(*in_period, Download.is_bot.is_(True))
-    )
+    rows: list[tuple[date, str, bool, int]] = []
+    if rolled_days:
+        rows += (
+            db.session.execute(
+                select(
+                    DownloadDay.day,
+                    DownloadDay.app_name,
+                    DownloadDay.is_bot,
+                    func.sum(DownloadDay.downloads),
+                )
+                .where(rolled, DownloadDay.day >= period.since, DownloadDay.day <= period.until)
+                .group_by(DownloadDay.day, DownloadDay.app_name, DownloadDay.is_bot)
+            )
+            .tuples()
+            .all()
+        )
+    if len(rolled_days) < len(period.days):
+        in_period = [raw, Download.day >= period.since, Download.day <= period.until]
+        if rolled_days:
+            in_period.append(Download.day.not_in(sorted(rolled_days)))
+        rows += (
+            db.session.execute(
+                select(Download.day, Download.app_name, Download.is_bot, func.count())
+                .where(*in_period)
+                .group_by(Download.day, Download.app_name, Download.is_bot)
+            )
+            .tuples()
+            .all()
+        )
+    per_day: dict[date, int] = {}
+    per_app: dict[str, int] = {}
+    bots = 0
+    for day, app, is_bot, count in rows:
+        if is_bot:
+            bots += int(count)
+            continue
+        per_day[day] = per_day.get(day, 0) + int(count)
+        per_app[app] = per_app.get(app, 0) + int(count)
     return DownloadStats(
         subject=subject,
         period=period,
-        days=[(day, int(per_day.get(day, 0))) for day in period.days],
-        by_app=[(app, int(n)) for app, n in by_app],
-        bot_downloads=int(bots or 0),
+        days=[(day, per_day.get(day, 0)) for day in period.days],
+        by_app=sorted(per_app.items(), key=lambda item: (-item[1], item[0])),
+        bot_downloads=bots,
     )

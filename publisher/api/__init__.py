@@ -12,10 +12,23 @@ from publisher.api import (  # noqa: E402  (the views register themselves on bp)
     articles,
     docs,
     episodes,
+    imports,
+    jobs,
     ratelimit,
     shows,
     stats,
     uploads,
 )
 
-__all__ = ["articles", "bp", "docs", "episodes", "ratelimit", "shows", "stats", "uploads"]
+__all__ = [
+    "articles",
+    "bp",
+    "docs",
+    "episodes",
+    "imports",
+    "jobs",
+    "ratelimit",
+    "shows",
+    "stats",
+    "uploads",
+]

@@ -237,7 +237,7 @@ class _Urls:
         self.holder.storage_key = storage_key
         extension = _extension(self.holder)
         a, b, c = self.enclosure
-        enclosure = f"{a}{guid}{b}{extension}{c}"
+        enclosure = f"{a}{urls.media_token(guid)}{b}{extension}{c}"
         quoted = slug if _SAFE_SLUG.match(slug) else quote(slug)
         link = f"{self.episode[0]}{quoted}{self.episode[1]}"
         if not self.checked:

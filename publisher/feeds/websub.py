@@ -3,8 +3,9 @@ rel="hub"``) and a commit that changes public content pings it, so subscribers h
 new episode in seconds instead of at their next poll.
 
 The ping is ``POST hub`` with ``hub.mode=publish&hub.url=<feed>`` (the form hubs such as
-Google's and Superfeedr accept), sent after the commit from a background thread with a
-short timeout: a slow or absent hub never delays or fails the request. Scheduled
+Google's and Superfeedr accept), sent by a ``websub.ping`` job that the committing
+transaction requests (so it exists exactly when the change does): a slow or absent hub
+never delays or fails the request, and a hub that is down is tried again with backoff. Scheduled
 episodes go public with no commit: ``flask feeds websub-ping`` (run it from cron every
 minute) pings for every feed whose content changed since it was last rendered.
 """
@@ -96,13 +97,19 @@ def _before_flush(session: Session, flush_context, instances) -> None:
     pending.update(_feeds_touched(session))
 
 
-def _after_commit(session: Session) -> None:
-    pending = session.info.pop(_PENDING, None)
-    if not pending or not has_app_context():
+def _before_commit(session: Session) -> None:
+    """Request the ping job in the transaction that changes the feeds."""
+    if not has_app_context() or not current_app.config.get("WEBSUB_HUB"):
         return
-    hub = current_app.config.get("WEBSUB_HUB")
-    if hub:
-        ping_in_background(hub, sorted(pending))
+    session.flush()  # the last changes' feeds too (before_flush collects them)
+    pending = session.info.pop(_PENDING, None)
+    if pending:
+        from publisher.models import Job
+
+        hub = current_app.config["WEBSUB_HUB"]
+        Job.request("websub.ping", {"hub": hub, "feeds": sorted(pending)},
+                    title=f"WebSub ping of {len(pending)} feed(s)", max_attempts=6)  # fmt: skip
+        session.flush()
 
 
 def _after_rollback(session: Session) -> None:
@@ -115,7 +122,7 @@ def init_websub(app: Flask) -> None:
     if _installed:
         return
     event.listen(Session, "before_flush", _before_flush)
-    event.listen(Session, "after_commit", _after_commit)
+    event.listen(Session, "before_commit", _before_commit)
     event.listen(Session, "after_soft_rollback", lambda s, previous: _after_rollback(s))
     _installed = True
 

@@ -119,9 +119,7 @@ def complete_direct_upload(
     parts S3 holds are used). ``fields`` as for ``ingest_episode``. A file we cannot
     serve is deleted and ProbeError explains why.
     """
-    storage = _s3_storage()
-    if not isinstance(key, str) or not key.startswith(staging_prefix(show)) or ".." in key:
-        raise ValidationError("This upload key does not belong to this show's uploads.")
+    storage = check_direct_upload(show, key)
     values = checked_fields(fields)
     check_slug_free(show, values)
     try:
@@ -144,6 +142,14 @@ def complete_direct_upload(
     except BaseException:
         remove_quietly(storage, key, "direct upload refused")
         raise
+
+
+def check_direct_upload(show: Show, key: str) -> S3Storage:
+    """The S3 store, if ``key`` is one of this show's staging keys (else 409/422)."""
+    storage = _s3_storage()
+    if not isinstance(key, str) or not key.startswith(staging_prefix(show)) or ".." in key:
+        raise ValidationError("This upload key does not belong to this show's uploads.")
+    return storage
 
 
 def _match_parts(uploaded: list[dict], claimed: list[dict]) -> list[dict]:

@@ -4,6 +4,7 @@ from publisher.models.article import Article, ArticleEpisode, ArticleRelated
 from publisher.models.base import UTCDateTime, utcnow
 from publisher.models.download import Download
 from publisher.models.episode import EPISODE_TYPES, Episode
+from publisher.models.job import Job, JobStatus
 from publisher.models.publication import (
     DRAFT,
     PUBLISHED,
@@ -14,6 +15,7 @@ from publisher.models.publication import (
     public_filter,
     scheduled_filter,
 )
+from publisher.models.rollup import DownloadDay, RolledUpDay
 from publisher.models.show import SHOW_TYPES, Show, podcast_guid_for
 from publisher.models.tag import Tag, article_tags, episode_tags
 from publisher.models.user import ROLES, ApiToken, User, hash_token
@@ -31,7 +33,11 @@ __all__ = [
     "ArticleEpisode",
     "ArticleRelated",
     "Download",
+    "DownloadDay",
     "Episode",
+    "Job",
+    "JobStatus",
+    "RolledUpDay",
     "Show",
     "Tag",
     "UTCDateTime",

@@ -29,6 +29,7 @@ from sqlalchemy.sql import visitors
 from werkzeug.http import http_date, is_resource_modified, quote_etag
 from werkzeug.wsgi import wrap_file
 
+from publisher import urls
 from publisher.analytics import counting
 from publisher.analytics.counting import PROGRESS_COLUMNS, Coverage, progress_of_client
 from publisher.errors import NotFound
@@ -50,6 +51,7 @@ MEDIA_CACHE_CONTROL = "private, max-age=86400"
 def media(guid: str, ext: str):
     """An episode's audio: byte ranges from the local store, or a redirect to the store."""
     visitor = counting.identify(request)
+    guid = urls.guid_from_media_token(guid)
     episode, seen = _public_episode(guid, visitor)
     if seen is None or seen.counted:
         visitor = None  # already a download today (or not counting): nothing to record

@@ -1,0 +1,167 @@
+"""HTTP for the importer: feeds and small files in memory (bounded), media streamed to
+disk with resume, retries with exponential backoff, and messages people can act on."""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+USER_AGENT = "Publisher-Importer/1.0 (+podcast import)"
+CHUNK = 256 * 1024
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+class FetchError(Exception):
+    """A download that failed; ``message`` is for people, ``permanent`` means a retry
+    cannot help (404, a web page instead of audio, too big)."""
+
+    def __init__(self, message: str, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.message = message
+        self.permanent = permanent
+
+
+def _request(url: str, headers: dict[str, str] | None = None) -> urllib.request.Request:
+    if not url.lower().startswith(("http://", "https://")):
+        raise FetchError(f"{url!r} is not an http(s) address.", permanent=True)
+    return urllib.request.Request(url, headers={"User-Agent": USER_AGENT, **(headers or {})})  # noqa: S310
+
+
+def _open(url: str, timeout: float, headers: dict[str, str] | None = None):
+    try:
+        return urllib.request.urlopen(_request(url, headers), timeout=timeout)  # noqa: S310
+    except urllib.error.HTTPError as exc:
+        exc.close()
+        if exc.code in (301, 302, 303, 307, 308):
+            raise FetchError(
+                f"{url} redirects in a loop (or more than 10 times); open it in a browser "
+                "to find where it really is.",
+                permanent=True,
+            ) from None
+        permanent = exc.code in (400, 401, 403, 404, 410)
+        raise FetchError(f"{url} answered {exc.code} {exc.reason}.", permanent=permanent) from None
+    except urllib.error.URLError as exc:
+        raise FetchError(f"Could not reach {url}: {exc.reason}.") from None
+    except (TimeoutError, OSError) as exc:
+        raise FetchError(f"Could not reach {url}: {exc}.") from None
+
+
+def with_retries(action: Callable[[], object], attempts: int, first_delay: float = 0.5):
+    """Run ``action``; on a temporary FetchError wait (0.5 s, 1 s, 2 s…) and try again."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return action()
+        except FetchError as exc:
+            if exc.permanent or attempt == attempts:
+                raise
+            delay = first_delay * 2 ** (attempt - 1)
+            logger.info("%s; trying again in %.1f s", exc.message, delay)
+            time.sleep(delay)
+    raise AssertionError("unreachable")
+
+
+@dataclass
+class Fetched:
+    data: bytes
+    url: str  # after redirects
+    content_type: str
+
+
+def fetch_bytes(url: str, max_bytes: int, timeout: float = 30, attempts: int = 3) -> Fetched:
+    """A small document (a feed, chapters, an image), at most ``max_bytes``."""
+
+    def once() -> Fetched:
+        with _open(url, timeout) as answer:
+            data = answer.read(max_bytes + 1)
+            if len(data) > max_bytes:
+                raise FetchError(
+                    f"{url} is larger than {max_bytes // (1024 * 1024)} MB; refused.",
+                    permanent=True,
+                )
+            content_type = answer.headers.get_content_type()
+            return Fetched(data, answer.geturl(), content_type)
+
+    return with_retries(once, attempts)
+
+
+@dataclass
+class Download:
+    path: Path
+    size: int
+    content_type: str
+
+
+def download(
+    url: str,
+    target: Path,
+    *,
+    max_bytes: int,
+    timeout: float = 30,
+    attempts: int = 4,
+    on_bytes: Callable[[int], None] | None = None,
+) -> Download:
+    """Stream ``url`` to ``target``. The bytes go to ``target.part`` first, which a later
+    call continues with a Range request (after a crash, or a dropped connection); the
+    complete file is renamed to ``target`` — so ``target`` existing means complete, and
+    an interrupted file is never taken for a whole one."""
+    if target.exists():
+        return Download(target, target.stat().st_size, "")
+    part = target.with_name(target.name + ".part")
+    target.parent.mkdir(parents=True, exist_ok=True)
+
+    def once() -> Download:
+        have = part.stat().st_size if part.exists() else 0
+        headers = {"Range": f"bytes={have}-"} if have else {}
+        try:
+            answer = _open(url, timeout, headers)
+        except FetchError:
+            if have:  # e.g. 416: the partial file is of no use; start again
+                part.unlink(missing_ok=True)
+            raise
+        with answer:
+            content_type = answer.headers.get_content_type()
+            if content_type in HTML_TYPES:
+                raise FetchError(
+                    "The enclosure is a web page (HTML), not audio: the feed links to a page "
+                    "instead of the file.",
+                    permanent=True,
+                )
+            resumed = have and answer.status == 206
+            length = answer.headers.get("Content-Length")
+            expected = (int(length) + (have if resumed else 0)) if length else None
+            if expected is not None and expected > max_bytes:
+                raise FetchError(
+                    f"The file is {expected / 1048576:.0f} MB, over the "
+                    f"{max_bytes // 1048576} MB limit.",
+                    permanent=True,
+                )
+            size = have if resumed else 0
+            with open(part, "ab" if resumed else "wb") as out:
+                while chunk := answer.read(CHUNK):
+                    size += len(chunk)
+                    if size > max_bytes:
+                        raise FetchError(
+                            f"The file is over the {max_bytes // 1048576} MB limit.", permanent=True
+                        )
+                    out.write(chunk)
+                    if on_bytes:
+                        on_bytes(len(chunk))
+            if expected is not None and size < expected:
+                raise FetchError(f"The connection to {url} closed early ({size}/{expected} bytes).")
+        os.replace(part, target)
+        return Download(target, size, content_type)
+
+    try:
+        return with_retries(once, attempts)
+    except FetchError as exc:
+        if exc.permanent:
+            part.unlink(missing_ok=True)
+        raise
