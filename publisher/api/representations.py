@@ -28,8 +28,9 @@ def show_out(show: Show, episode_count: int) -> ShowOut:
 
 def episode_out(episode: Episode, now: datetime) -> EpisodeOut:
     media = None
-    if episode.storage_key:
+    if episode.storage_key or episode.external_media_url:
         media = Media(
+            external=episode.storage_key is None,
             url=enclosure_url(episode),
             size=episode.size_bytes,
             mime_type=episode.mime_type,

@@ -127,7 +127,8 @@ def parse_feed(data: bytes, url: str, content_type: str = "") -> ParsedFeed:
     feed = ParsedFeed(url=url, title=_clean(channel.get("title")) or "Imported show")
     feed.description = _description(channel.get("summary") or channel.get("subtitle") or "")
     feed.language = (channel.get("language") or "en").strip()[:35]
-    feed.author = _clean(channel.get("author") or channel.get("itunes_author") or "")[:300]
+    author = extras.get("itunes_author") or channel.get("author") or ""
+    feed.author = _clean(author)[:300]
     owner = channel.get("publisher_detail") or {}
     feed.owner_name = _clean(owner.get("name") or "")[:300]
     feed.owner_email = _clean(owner.get("email") or "")[:254]
@@ -229,6 +230,7 @@ def _podcast_tags(data: bytes) -> dict[str, Any]:
         result["funding"] = ((funding.get("url") or "")[:1000], _clean(funding.text)[:128])
     result["persons"] = [_person(node) for node in channel.findall(p + "person")][:50]
     result["itunes_type"] = (channel.findtext(it + "type") or "").strip().lower()
+    result["itunes_author"] = _clean(channel.findtext(it + "author"))
     category = channel.find(it + "category")
     if category is not None:
         sub = category.find(it + "category")

@@ -285,7 +285,7 @@ def _create_external(show: Show, item: Item, report: Report) -> None:
     episode = Episode(show_id=show.id, guid=item.guid, **_fields(show, item))
     episode.external_media_url = item.enclosure_url[:2000]
     episode.mime_type = item.enclosure_type or "audio/mpeg"
-    episode.size_bytes = item.enclosure_length or None
+    episode.size_bytes = item.enclosure_length  # 0 when the feed does not say
     episode.duration_seconds = item.duration_seconds
     episode.original_filename = _filename(item.enclosure_url)
     db.session.add(episode)

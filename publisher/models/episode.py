@@ -112,6 +112,11 @@ class Episode(PublicationMixin, db.Model):
         """The canonical file extension of the stored audio, used in enclosure URLs."""
         if self.storage_key and "." in self.storage_key.rsplit("/", 1)[-1]:
             return self.storage_key.rsplit(".", 1)[-1].lower()
+        if self.external_media_url:
+            name = self.external_media_url.split("?", 1)[0].rsplit("/", 1)[-1]
+            extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+            if extension in ("mp3", "m4a", "ogg", "opus", "flac", "wav"):
+                return extension
         return "mp3"
 
     def __repr__(self) -> str:

@@ -55,6 +55,8 @@ def media(guid: str, ext: str):
     episode, seen = _public_episode(guid, visitor)
     if seen is None or seen.counted:
         visitor = None  # already a download today (or not counting): nothing to record
+    if not episode.storage_key:  # imported with --no-media: still at the old host
+        return _redirect_to_store(episode, episode.external_media_url, visitor, seen)
     storage = get_storage()
     url = storage.public_url(
         episode.storage_key, expires=int(current_app.config.get("S3_PRESIGN_EXPIRES", 3600))
@@ -80,6 +82,7 @@ class EpisodeMedia:
     bitrate: int | None
     duration_seconds: float | None
     audio_offset_bytes: int
+    external_media_url: str | None
 
 
 MEDIA_COLUMNS = tuple(getattr(Episode, f.name) for f in fields(EpisodeMedia))
@@ -107,7 +110,7 @@ def _public_episode(
             row = conn.execute(_lookup(counting=False), params).first()
     media_columns = len(MEDIA_COLUMNS)
     episode = EpisodeMedia(*row[:media_columns]) if row is not None else None
-    if episode is None or not episode.storage_key:
+    if episode is None or not (episode.storage_key or episode.external_media_url):
         raise NotFound("There is no published episode at this address.")
     progress = row[media_columns:]
     return episode, counting.coverage_from_row(progress) if progress else None
