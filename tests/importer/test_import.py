@@ -184,10 +184,7 @@ def test_a_locked_feed_needs_the_owner_email(app, runner, files, audio):
     ids=["html", "not-xml", "empty", "404", "redirect-loop"],
 )  # fmt: skip
 def test_bad_feeds_give_clear_errors_and_leave_nothing(app, runner, files, route, message):
-    if route.status == 404:
-        url = files.url("/missing.xml")
-    else:
-        url = files.add("/feed.xml", route)
+    url = files.url("/missing.xml") if route.status == 404 else files.add("/feed.xml", route)
     result = run_import(runner, url)
     assert result.exit_code != 0
     assert message in result.output
