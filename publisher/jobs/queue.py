@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, has_app_context
-from huey import Huey, RedisHuey, SqliteHuey
+from huey import Huey, RedisHuey, SqliteHuey, crontab
 from huey.consumer import Consumer
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -65,6 +65,11 @@ class JobQueue:
 
         @self.huey.on_startup(name="publisher.requeue_stalled")
         def requeue_on_startup() -> None:
+            runner.requeue_stalled(app)
+
+        # Every minute, too: a consumer on another machine may have died.
+        @self.huey.periodic_task(crontab(minute="*"), name="publisher.requeue_stalled")
+        def requeue_every_minute() -> None:
             runner.requeue_stalled(app)
 
     def _install_periodic(self, periodic) -> None:
