@@ -39,7 +39,6 @@ def days_to_roll_up(today: date) -> list[date]:
             return []
     else:
         first = min(last + timedelta(days=1), today - timedelta(days=RE_ROLLED_DAYS))
-    first = max(first, retention_cutoff(today))  # raw rows before it are gone
     return [first + timedelta(days=n) for n in range((today - first).days)]
 
 
@@ -105,8 +104,11 @@ def roll_up(
     today = today or utcnow().date()
     wanted = sorted(set(days)) if days is not None else days_to_roll_up(today)
     cutoff = retention_cutoff(today)
-    skipped = [day for day in wanted if day < cutoff or day >= today]
-    wanted = [day for day in wanted if cutoff <= day < today]
+    rolled = set(db.session.scalars(select(RolledUpDay.day).where(RolledUpDay.day < cutoff)))
+    # Today is not over; a rolled-up day past the retention has lost its raw rows, and
+    # rolling it up again would erase its counts.
+    skipped = [day for day in wanted if day >= today or day in rolled]
+    wanted = [day for day in wanted if day < today and day not in rolled]
     totals = {}
     for index, day in enumerate(wanted):
         totals[day.isoformat()] = roll_up_day(day)
