@@ -36,10 +36,11 @@ system-deps:
 	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
+# The web app and a job consumer (Procfile, run by honcho); Ctrl-C stops both.
 run: install
 	$(BIN)/flask --app wsgi db upgrade
 	$(BIN)/flask --app wsgi demo load --if-empty
-	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port 5000
+	$(BIN)/honcho start -f Procfile -p 5000
 
 # On SQLite; in CI (CI=true) a second time on the PostgreSQL server at 127.0.0.1:5432,
 # which must be reachable (the run fails otherwise). Locally, set
