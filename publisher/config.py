@@ -56,6 +56,7 @@ class DefaultConfig:
     JOBS_STALL_SECONDS = 60  # no heartbeat for this long: its consumer died, run it again
     # Download rollups (docs/jobs.md): raw download rows are kept this many days.
     DOWNLOAD_RETENTION_DAYS = 90
+    STATS_READ_ROLLUPS = True  # False: stats from raw rows only (benchmarks, checks)
     # Importing shows from other hosts (docs/import.md).
     IMPORT_CONCURRENCY = 4  # parallel media downloads
     IMPORT_TIMEOUT = 30  # seconds without a byte before a download is retried

@@ -1,8 +1,8 @@
-"""Jobs and their status, daily download rollups, imported episodes (long guids, external media)
+"""Jobs and their status, daily download rollups (per episode and per show), imported episodes (long guids, external media)
 
 Revision ID: jobs_0003
 Revises: delivery_0002
-Create Date: 2026-12-03 07:12:28.053102
+Create Date: 2026-12-03 07:41:33.136486
 
 """
 from alembic import op
@@ -52,6 +52,18 @@ def upgrade():
         batch_op.create_index('ix_jobs_status_heartbeat_at', ['status', 'heartbeat_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_jobs_user_id'), ['user_id'], unique=False)
 
+    op.create_table('show_download_days',
+    sa.Column('show_id', sa.Integer(), nullable=False),
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('app_name', sa.String(length=100), nullable=False),
+    sa.Column('is_bot', sa.Boolean(), nullable=False),
+    sa.Column('downloads', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['show_id'], ['shows.id'], name=op.f('fk_show_download_days_show_id_shows'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('show_id', 'day', 'app_name', 'is_bot', name=op.f('pk_show_download_days'))
+    )
+    with op.batch_alter_table('show_download_days', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_show_download_days_day'), ['day'], unique=False)
+
     op.create_table('download_days',
     sa.Column('episode_id', sa.Integer(), nullable=False),
     sa.Column('day', sa.Date(), nullable=False),
@@ -64,7 +76,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('episode_id', 'day', 'app_name', 'is_bot', name=op.f('pk_download_days'))
     )
     with op.batch_alter_table('download_days', schema=None) as batch_op:
-        batch_op.create_index('ix_download_days_show_id_day', ['show_id', 'day'], unique=False)
+        batch_op.create_index('ix_download_days_day', ['day'], unique=False)
 
     with op.batch_alter_table('downloads', schema=None) as batch_op:
         batch_op.create_index('ix_downloads_day', ['day'], unique=False, postgresql_using='brin')
@@ -92,9 +104,13 @@ def downgrade():
         batch_op.drop_index('ix_downloads_day', postgresql_using='brin')
 
     with op.batch_alter_table('download_days', schema=None) as batch_op:
-        batch_op.drop_index('ix_download_days_show_id_day')
+        batch_op.drop_index('ix_download_days_day')
 
     op.drop_table('download_days')
+    with op.batch_alter_table('show_download_days', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_show_download_days_day'))
+
+    op.drop_table('show_download_days')
     with op.batch_alter_table('jobs', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_jobs_user_id'))
         batch_op.drop_index('ix_jobs_status_heartbeat_at')

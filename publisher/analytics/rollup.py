@@ -22,7 +22,14 @@ from flask import current_app
 from sqlalchemy import delete, func, insert, literal, select
 
 from publisher.extensions import db
-from publisher.models import Download, DownloadDay, Episode, RolledUpDay, utcnow
+from publisher.models import (
+    Download,
+    DownloadDay,
+    Episode,
+    RolledUpDay,
+    ShowDownloadDay,
+    utcnow,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +57,7 @@ def roll_up_day(day: date) -> int:
     """Replace ``day``'s counts with those of its raw rows, in the caller's transaction.
     Returns the day's downloads (bots included)."""
     db.session.execute(delete(DownloadDay).where(DownloadDay.day == day))
+    db.session.execute(delete(ShowDownloadDay).where(ShowDownloadDay.day == day))
     counted = func.count().label("downloads")
     source = (
         select(
@@ -69,9 +77,27 @@ def roll_up_day(day: date) -> int:
             ["episode_id", "day", "app_name", "is_bot", "show_id", "downloads"], source
         )
     )
+    per_show = (
+        select(
+            DownloadDay.show_id,
+            DownloadDay.day,
+            DownloadDay.app_name,
+            DownloadDay.is_bot,
+            func.sum(DownloadDay.downloads),
+        )
+        .where(DownloadDay.day == day)
+        .group_by(DownloadDay.show_id, DownloadDay.day, DownloadDay.app_name, DownloadDay.is_bot)
+    )
+    db.session.execute(
+        insert(ShowDownloadDay).from_select(
+            ["show_id", "day", "app_name", "is_bot", "downloads"], per_show
+        )
+    )
     total = (
         db.session.scalar(
-            select(func.coalesce(func.sum(DownloadDay.downloads), 0)).where(DownloadDay.day == day)
+            select(func.coalesce(func.sum(ShowDownloadDay.downloads), 0)).where(
+                ShowDownloadDay.day == day
+            )
         )
         or 0
     )

@@ -13,12 +13,21 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.sql import ColumnElement
 
 from publisher.errors import ValidationError
 from publisher.extensions import db
-from publisher.models import Download, DownloadDay, Episode, RolledUpDay, Show, utcnow
+from publisher.models import (
+    Download,
+    DownloadDay,
+    Episode,
+    RolledUpDay,
+    Show,
+    ShowDownloadDay,
+    utcnow,
+)
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 731  # two years of days: a table and a chart people can still read
@@ -114,7 +123,7 @@ def show_stats(show: Show, period: Period) -> DownloadStats:
     episode_ids = select(Episode.id).where(Episode.show_id == show.id).scalar_subquery()
     stats = _stats(
         Download.episode_id.in_(episode_ids),
-        DownloadDay.show_id == show.id,
+        (ShowDownloadDay, ShowDownloadDay.show_id == show.id),
         period,
         f'show "{show.title}"',
     )
@@ -125,7 +134,7 @@ def show_stats(show: Show, period: Period) -> DownloadStats:
 def episode_stats(episode: Episode, period: Period) -> DownloadStats:
     stats = _stats(
         Download.episode_id == episode.id,
-        DownloadDay.episode_id == episode.id,
+        (DownloadDay, DownloadDay.episode_id == episode.id),
         period,
         f'episode "{episode.title}"',
     )
@@ -134,38 +143,47 @@ def episode_stats(episode: Episode, period: Period) -> DownloadStats:
 
 
 def _stats(
-    raw: ColumnElement[bool], rolled: ColumnElement[bool], period: Period, subject: str
+    raw: ColumnElement[bool],
+    rollup: tuple[Any, ColumnElement[bool]],
+    period: Period,
+    subject: str,
 ) -> DownloadStats:
     """Counts per (day, app, bot flag): from the daily rollups for the days rolled up
     (see rollup.py), from raw rows for the others (today, or before the first rollup);
     then summed per day, per app and for bots here."""
-    rolled_days = set(
-        db.session.scalars(
-            select(RolledUpDay.day).where(
-                RolledUpDay.day >= period.since, RolledUpDay.day <= period.until
+    use_rollups = current_app.config.get("STATS_READ_ROLLUPS", True)
+    rolled_days = (
+        set()
+        if not use_rollups
+        else set(
+            db.session.scalars(
+                select(RolledUpDay.day).where(
+                    RolledUpDay.day >= period.since, RolledUpDay.day <= period.until
+                )
             )
         )
     )
     rows: list[tuple[date, str, bool, int]] = []
     if rolled_days:
+        model, rolled = rollup
         rows += (
             db.session.execute(
-                select(
-                    DownloadDay.day,
-                    DownloadDay.app_name,
-                    DownloadDay.is_bot,
-                    func.sum(DownloadDay.downloads),
-                )
-                .where(rolled, DownloadDay.day >= period.since, DownloadDay.day <= period.until)
-                .group_by(DownloadDay.day, DownloadDay.app_name, DownloadDay.is_bot)
+                select(model.day, model.app_name, model.is_bot, func.sum(model.downloads))
+                .where(rolled, model.day >= period.since, model.day <= period.until)
+                .group_by(model.day, model.app_name, model.is_bot)
             )
             .tuples()
             .all()
         )
-    if len(rolled_days) < len(period.days):
-        in_period = [raw, Download.day >= period.since, Download.day <= period.until]
-        if rolled_days:
-            in_period.append(Download.day.not_in(sorted(rolled_days)))
+    raw_days = [day for day in period.days if day not in rolled_days]
+    if raw_days:
+        # Usually just today (and yesterday before the rollup ran): read only that range,
+        # not the period's raw rows.
+        first, last = raw_days[0], raw_days[-1]
+        in_period = [raw, Download.day >= first, Download.day <= last]
+        rolled_inside = sorted(day for day in rolled_days if first <= day <= last)
+        if rolled_inside:
+            in_period.append(Download.day.not_in(rolled_inside))
         rows += (
             db.session.execute(
                 select(Download.day, Download.app_name, Download.is_bot, func.count())

@@ -15,7 +15,7 @@ from publisher.models.publication import (
     public_filter,
     scheduled_filter,
 )
-from publisher.models.rollup import DownloadDay, RolledUpDay
+from publisher.models.rollup import DownloadDay, RolledUpDay, ShowDownloadDay
 from publisher.models.show import SHOW_TYPES, Show, podcast_guid_for
 from publisher.models.tag import Tag, article_tags, episode_tags
 from publisher.models.user import ROLES, ApiToken, User, hash_token
@@ -39,6 +39,7 @@ __all__ = [
     "JobStatus",
     "RolledUpDay",
     "Show",
+    "ShowDownloadDay",
     "Tag",
     "UTCDateTime",
     "User",

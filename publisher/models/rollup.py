@@ -1,8 +1,8 @@
-"""Daily download counts: one row per episode, UTC day, app and bot flag.
+"""Daily download counts: one row per episode (and one per show), UTC day, app and bot flag.
 
 Made from the raw ``downloads`` rows by the daily rollup job (``publisher.analytics.rollup``);
 stats read these for past days and raw rows only for days not rolled up yet (today).
-``show_id`` is copied in so a show's stats read one index range, with no join.
+Shows' stats read ``show_download_days``; episodes' read ``download_days``.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from publisher.models.base import UTCDateTime, utcnow
 
 class DownloadDay(db.Model):
     __tablename__ = "download_days"
-    __table_args__ = (Index("ix_download_days_show_id_day", "show_id", "day"),)
+    __table_args__ = (Index("ix_download_days_day", "day"),)  # replaced a day at a time
 
     episode_id: Mapped[int] = mapped_column(
         ForeignKey("episodes.id", ondelete="CASCADE"), primary_key=True
@@ -27,6 +27,21 @@ class DownloadDay(db.Model):
     app_name: Mapped[str] = mapped_column(String(100), primary_key=True)
     is_bot: Mapped[bool] = mapped_column(primary_key=True)
     show_id: Mapped[int] = mapped_column(ForeignKey("shows.id", ondelete="CASCADE"))
+    downloads: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ShowDownloadDay(db.Model):
+    """The same counts per show (summed over its episodes): a show's stats for a year
+    read a few thousand rows, whatever its number of episodes."""
+
+    __tablename__ = "show_download_days"
+
+    show_id: Mapped[int] = mapped_column(
+        ForeignKey("shows.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[date] = mapped_column(Date, primary_key=True, index=True)
+    app_name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    is_bot: Mapped[bool] = mapped_column(primary_key=True)
     downloads: Mapped[int] = mapped_column(Integer, default=0)
 
 
