@@ -57,22 +57,32 @@ def generate(app, rows: int, days: int, shows: int, episodes_per_show: int) -> f
         total_episodes = shows * episodes_per_show
         per_day = rows // days
         apps = "ARRAY[" + ",".join(f"'{a}'" for a in APPS) + "]"
-        for offset in range(days, 0, -1):
-            day = today - timedelta(days=offset - 1)
-            conn = db.session.connection()
-            conn.execute(text(
-                "INSERT INTO downloads (episode_id, created_at, day, client_hash, user_agent, "
-                "app_name, is_bot) "
-                "SELECT CASE WHEN random() < 0.26 THEN 1 + floor(random() * :n)::int "
-                f"ELSE 1 + floor(random() * {total_episodes})::int END, "
-                ":at, :day, md5(i::text || :day), '', "
-                f"({apps})[1 + floor(random() * {len(APPS)})::int], random() < 0.04 "
-                "FROM generate_series(1, :count) AS i"),
-                {"n": episodes_per_show, "at": f"{day} 12:00:00+00", "day": day,
-                 "count": per_day})  # fmt: skip
-            db.session.commit()
-            if offset % 30 == 0:
-                print(f"  … {days - offset + 1} of {days} days generated", flush=True)
+        # One statement, in time order, indexes built afterwards (much faster to load).
+        indexes = ["ix_downloads_episode_id_created_at", "ix_downloads_episode_id_day",
+                   "ix_downloads_day"]  # fmt: skip
+        conn = db.session.connection()
+        definitions = dict(conn.execute(text(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'downloads' "
+            "AND indexname = ANY(:names)"), {"names": indexes}).all())  # fmt: skip
+        for name in definitions:
+            conn.execute(text(f"DROP INDEX {name}"))
+        conn.execute(text(
+            "INSERT INTO downloads (episode_id, created_at, day, client_hash, user_agent, "
+            "app_name, is_bot) "
+            "SELECT CASE WHEN random() < 0.26 THEN 1 + floor(random() * :n)::int "
+            f"ELSE 1 + floor(random() * {total_episodes})::int END, "
+            "(d + time '12:00') AT TIME ZONE 'UTC', d, md5(i::text || d::text), '', "
+            f"({apps})[1 + floor(random() * {len(APPS)})::int], random() < 0.04 "
+            "FROM generate_series(:first, :last, interval '1 day') AS days(d), "
+            "generate_series(1, :count) AS i ORDER BY d"),
+            {"n": episodes_per_show, "first": today - timedelta(days=days - 1),
+             "last": today, "count": per_day})  # fmt: skip
+        db.session.commit()
+        print(f"  … rows loaded in {time.perf_counter() - started:.0f} s; building indexes",
+              flush=True)  # fmt: skip
+        for definition in definitions.values():
+            db.session.execute(text(definition))
+        db.session.commit()
         db.session.execute(text("ANALYZE"))
         db.session.commit()
     return time.perf_counter() - started
