@@ -3,6 +3,7 @@ disk with resume, retries with exponential backoff, and messages people can act 
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import time
@@ -97,6 +98,7 @@ class Download:
     path: Path
     size: int
     content_type: str
+    sha256: str | None = None  # computed while downloading, when it was not resumed
 
 
 def download(
@@ -144,8 +146,11 @@ def download(
                     permanent=True,
                 )
             size = have if resumed else 0
+            digest = None if resumed else hashlib.sha256()
             with open(part, "ab" if resumed else "wb") as out:
                 while chunk := answer.read(CHUNK):
+                    if digest is not None:
+                        digest.update(chunk)
                     size += len(chunk)
                     if size > max_bytes:
                         raise FetchError(
@@ -157,7 +162,7 @@ def download(
             if expected is not None and size < expected:
                 raise FetchError(f"The connection to {url} closed early ({size}/{expected} bytes).")
         os.replace(part, target)
-        return Download(target, size, content_type)
+        return Download(target, size, content_type, digest.hexdigest() if digest else None)
 
     try:
         return with_retries(once, attempts)

@@ -308,6 +308,7 @@ class Fetched:
     item: Item
     path: Path | None = None
     size: int = 0
+    sha256: str | None = None
     chapters: dict[str, Any] | None = None
     transcript: tuple[bytes, str] | None = None
     image: tuple[bytes, str, str] | None = None
@@ -344,6 +345,7 @@ class Downloader:
                               timeout=self.timeout, attempts=self.attempts,
                               on_bytes=self.count)  # fmt: skip
         result.path, result.size = downloaded.path, downloaded.size
+        result.sha256 = downloaded.sha256 or _sha256(downloaded.path)  # off the main thread
         if item.enclosure_length and item.enclosure_length != downloaded.size:
             result.warnings.append(
                 f"'{item.title}': the feed says {item.enclosure_length} bytes, the file has "
@@ -381,7 +383,7 @@ class Downloader:
                 for future in finished:
                     item = running.pop(future)
                     self.store(item, future)
-                if time.monotonic() - last_progress > 1.0 or finished:
+                if time.monotonic() - last_progress > 1.0 or not (pending or running):
                     last_progress = time.monotonic()
                     self.job.progress(done=self.done, total=self.total, bytes_done=self.bytes,
                                       message=self.report.summary())  # fmt: skip
@@ -448,7 +450,7 @@ class Downloader:
         apply_audio_info(episode, info)
         episode.storage_key = key
         episode.size_bytes = fetched.size
-        episode.sha256 = _sha256(fetched.path)
+        episode.sha256 = fetched.sha256
         episode.original_filename = _filename(item.enclosure_url)
         if fetched.chapters:
             episode.chapters = fetched.chapters

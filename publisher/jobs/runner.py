@@ -156,6 +156,7 @@ def _execute(app: Flask, job_id: str, observer: Any = None) -> None:
     from publisher.jobs import get_queue
 
     queue = get_queue(app)
+    db.session.expire_all()  # the claim was written on another connection
     job = db.session.get(Job, job_id)
     kind = queue.registry.kinds.get(job.kind)
     if kind is None:
