@@ -17,7 +17,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.sql import ColumnElement
 
-from publisher.errors import ValidationError
+from publisher.exceptions import ValidationError
 from publisher.extensions import db
 from publisher.models import (
     Download,

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from publisher.api import bp
+from publisher.api.blueprint import bp
 from publisher.api.jobs import JobOut, job_out
 from publisher.api.schemas import Input
 from publisher.api.spec import api_route, current_user_or_none

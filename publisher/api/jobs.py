@@ -11,12 +11,12 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from publisher.api import bp
+from publisher.api.blueprint import bp
 from publisher.api.schemas import Output
 from publisher.api.spec import api_route, current_user_or_none
-from publisher.errors import NotFound
+from publisher.exceptions import NotFound
 from publisher.extensions import db
-from publisher.models import Job
+from publisher.models import Job, Role
 from publisher.urls import absolute
 
 
@@ -73,7 +73,7 @@ def job_out(job: Job) -> JobOut:
 def visible_job(job_id: str) -> Job:
     user = current_user_or_none()
     job = db.session.get(Job, job_id) if len(job_id) <= 32 and job_id.isalnum() else None
-    if job is None or user is None or (not user.is_admin and job.user_id != user.id):
+    if job is None or user is None or (user.role != Role.ADMIN and job.user_id != user.id):
         raise NotFound(f"There is no job {job_id}.")
     return job
 

@@ -9,22 +9,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from publisher.api import bp
-from publisher.api import operations as ops
+from publisher.api.blueprint import bp
 from publisher.api.jobs import JobOut, job_out
-from publisher.api.schemas import (
-    DirectUploadComplete,
-    DirectUploadCreate,
-    DirectUploadOut,
-    episode_fields,
-)
+from publisher.api.schemas import DirectUploadComplete, DirectUploadCreate, DirectUploadOut
 from publisher.api.spec import api_route, current_user_or_none
 from publisher.extensions import db
-from publisher.media.direct import check_direct_upload, create_direct_upload
-from publisher.media.ingest import checked_fields
-from publisher.models import DRAFT, Job, utcnow
+from publisher.models import utcnow
+from publisher.operations import episodes as ops
+from publisher.operations.shows import get_show
 
 
 @api_route(bp, "/shows/<slug>/uploads", "POST", auth="editor", tag="episodes",
@@ -32,8 +24,8 @@ from publisher.models import DRAFT, Job, utcnow
            errors=[409, 503])  # fmt: skip
 def create_upload(slug: str, body: DirectUploadCreate) -> tuple[DirectUploadOut, int]:
     """Start a direct upload to the S3 store (409 when media is kept on the filesystem)."""
-    show = ops.get_show(slug, current_user_or_none())
-    plan = create_direct_upload(show, body.filename, body.size, body.content_type or None)
+    show = get_show(slug, current_user_or_none())
+    plan = ops.start_direct_upload(show, body.filename, body.size, body.content_type or None)
     return DirectUploadOut(**plan), 201
 
 
@@ -44,23 +36,10 @@ def complete_upload(slug: str, body: DirectUploadComplete) -> tuple[JobOut, int]
     """Finish a direct upload: a job probes the audio in place and creates the episode."""
     now = utcnow()
     user = current_user_or_none()
-    show = ops.get_show(slug, user)
-    check_direct_upload(show, body.key)
-    fields = episode_fields(body)
-    ops.check_episode_slug(show, fields)
-    fields = ops.publication_fields(fields, DRAFT, None, now)
-    checked_fields(fields)  # a bad field is a 422 now, not a failed job later
-    if isinstance(fields.get("publish_at"), datetime):
-        fields["publish_at"] = fields["publish_at"].isoformat()
-    arguments = {
-        "show_id": show.id,
-        "upload_id": body.upload_id,
-        "key": body.key,
-        "parts": [part.model_dump() for part in body.parts],
-        "fields": fields,
-    }
-    job = Job.request(
-        "uploads.complete", arguments, title=f"Upload to {show.slug}", user_id=user.id
+    show = get_show(slug, user)
+    parts = [part.model_dump() for part in body.parts]
+    job = ops.request_direct_upload_completion(
+        show, body.upload_id, body.key, parts, body, user.id, now
     )
     db.session.commit()
     return job_out(job), 202

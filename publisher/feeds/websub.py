@@ -13,52 +13,21 @@ minute) pings for every feed whose content changed since it was last rendered.
 from __future__ import annotations
 
 import logging
-import threading
-import urllib.parse
-import urllib.request
-from collections.abc import Iterable
 
-from flask import Flask, current_app, has_app_context
-from sqlalchemy import event, inspect, select
+from flask import current_app, has_app_context
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from publisher import urls
 from publisher.extensions import db
-from publisher.models import Article, Episode, Show
+from publisher.models import Article, Episode, FeedRendering, Job, Show, utcnow
+from publisher.podcasting.websub import send_pings
+
+__all__ = ["changed_feeds", "send_pings"]
 
 logger = logging.getLogger(__name__)
 
-PING_TIMEOUT = 5.0
 _PENDING = "publisher_websub_pending"
-_installed = False
-
-
-def send_pings(hub: str, feed_urls: Iterable[str], timeout: float = PING_TIMEOUT) -> list[int]:
-    """POST one publish notification per feed URL; return the hub's status codes."""
-    statuses = []
-    for feed in feed_urls:
-        data = urllib.parse.urlencode({"hub.mode": "publish", "hub.url": feed}).encode()
-        request = urllib.request.Request(  # noqa: S310  (the hub URL is the operator's config)
-            hub,
-            data=data,
-            headers={"Content-Type": "application/x-www-form-urlencoded"},
-            method="POST",
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=timeout) as answer:  # noqa: S310
-                statuses.append(answer.status)
-        except OSError as exc:  # URLError, HTTPError, timeouts
-            logger.warning("WebSub ping to %s for %s failed: %s", hub, feed, exc)
-            statuses.append(getattr(exc, "code", 0) or 0)
-    return statuses
-
-
-def ping_in_background(hub: str, feed_urls: list[str]) -> threading.Thread:
-    thread = threading.Thread(
-        target=send_pings, args=(hub, feed_urls), name="websub-ping", daemon=True
-    )
-    thread.start()
-    return thread
 
 
 def _released_or_changing(obj: Episode | Article, session: Session) -> bool:
@@ -90,49 +59,37 @@ def _feeds_touched(session: Session) -> set[str]:
     return feeds
 
 
-def _before_flush(session: Session, flush_context, instances) -> None:
+def note_feeds_touched(session: Session, flush_context, instances) -> None:
+    """before_flush: remember the public feeds this flush may change."""
     if not has_app_context() or not current_app.config.get("WEBSUB_HUB"):
         return
     pending = session.info.setdefault(_PENDING, set())
     pending.update(_feeds_touched(session))
 
 
-def _before_commit(session: Session) -> None:
-    """Request the ping job in the transaction that changes the feeds."""
+def request_ping_before_commit(session: Session) -> None:
+    """before_commit: request a ``websub.ping`` job for the feeds the transaction changes,
+    in that transaction (so the job exists exactly when the change does)."""
     if not has_app_context() or not current_app.config.get("WEBSUB_HUB"):
         return
-    session.flush()  # the last changes' feeds too (before_flush collects them)
+    session.flush()  # the last changes' feeds too (note_feeds_touched collects them)
     pending = session.info.pop(_PENDING, None)
     if pending:
-        from publisher.models import Job
-
         hub = current_app.config["WEBSUB_HUB"]
         Job.request("websub.ping", {"hub": hub, "feeds": sorted(pending)},
                     title=f"WebSub ping of {len(pending)} feed(s)", max_attempts=6)  # fmt: skip
         session.flush()
 
 
-def _after_rollback(session: Session) -> None:
+def forget_after_rollback(session: Session, previous_transaction) -> None:
+    """after_soft_rollback: nothing changed, nothing to announce."""
     session.info.pop(_PENDING, None)
-
-
-def init_websub(app: Flask) -> None:
-    """Listen to every session's flushes and commits (once per process)."""
-    global _installed
-    if _installed:
-        return
-    event.listen(Session, "before_flush", _before_flush)
-    event.listen(Session, "before_commit", _before_commit)
-    event.listen(Session, "after_soft_rollback", lambda s, previous: _after_rollback(s))
-    _installed = True
 
 
 def changed_feeds() -> list[str]:
     """Feeds whose current fingerprint differs from their stored rendering (or that were
     never rendered): those a scheduled publication may have changed."""
     from publisher.feeds import cache, podcast
-    from publisher.feeds.models import FeedRendering
-    from publisher.models import utcnow
 
     now = utcnow()
     stored = dict(db.session.execute(select(FeedRendering.key, FeedRendering.fingerprint)).all())

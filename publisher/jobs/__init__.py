@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app
 
-from publisher.jobs.queue import JobQueue, register_job_hooks
+from publisher.jobs.queue import JobQueue
 
 
 def init_jobs(app: Flask) -> None:
@@ -26,7 +26,6 @@ def init_jobs(app: Flask) -> None:
     register_tasks(queue.registry)
     queue.install()
     app.extensions["publisher.jobs"] = queue
-    register_job_hooks()
 
 
 def get_queue(app: Flask | None = None) -> JobQueue:

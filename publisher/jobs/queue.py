@@ -11,7 +11,6 @@ from typing import Any
 from flask import Flask, current_app, has_app_context
 from huey import Huey, RedisHuey, SqliteHuey, crontab
 from huey.consumer import Consumer
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from publisher.jobs.registry import Registry
@@ -20,7 +19,6 @@ from publisher.models.job import PENDING_JOBS
 logger = logging.getLogger(__name__)
 
 QUEUE_NAME = "publisher"
-_hooks_installed = False
 
 
 def make_huey(app: Flask) -> Huey:
@@ -129,7 +127,8 @@ class JobQueue:
         return self.huey.pending_count()
 
 
-def _after_commit(session: Session) -> None:
+def send_after_commit(session: Session) -> None:
+    """after_commit: hand the jobs this transaction requested to the queue."""
     job_ids = session.info.pop(PENDING_JOBS, None)
     if not job_ids or not has_app_context():
         return
@@ -138,19 +137,10 @@ def _after_commit(session: Session) -> None:
         return
     try:
         queue.send(job_ids)
-    except Exception:  # the rows say "queued": `jobs retry` or the stall check resends
+    except Exception:  # the rows say "queued": `jobs retry` resends them
         logger.exception("Could not hand jobs %s to the queue (%s)", job_ids, queue.describe())
 
 
-def _after_rollback(session: Session) -> None:
+def forget_after_rollback(session: Session, previous_transaction) -> None:
+    """after_soft_rollback: the requested jobs' rows are gone; nothing to send."""
     session.info.pop(PENDING_JOBS, None)
-
-
-def register_job_hooks() -> None:
-    """Jobs reach the queue after their transaction commits (once per process)."""
-    global _hooks_installed
-    if _hooks_installed:
-        return
-    event.listen(Session, "after_commit", _after_commit)
-    event.listen(Session, "after_soft_rollback", lambda s, previous: _after_rollback(s))
-    _hooks_installed = True

@@ -26,7 +26,7 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import or_, select, update
 
-from publisher.errors import PublisherError
+from publisher.exceptions import PublisherError
 from publisher.extensions import db
 from publisher.jobs.registry import JobFailed
 from publisher.models import Job, JobStatus, utcnow

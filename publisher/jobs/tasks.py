@@ -36,7 +36,7 @@ def register_tasks(registry: Registry) -> None:
 
 
 def ping_websub_hub(job: JobContext, hub: str, feeds: list[str]) -> dict[str, Any]:
-    from publisher.feeds.websub import send_pings
+    from publisher.podcasting.websub import send_pings
 
     statuses = send_pings(hub, feeds)
     failed = [feed for feed, status in zip(feeds, statuses, strict=True) if not 200 <= status < 300]
@@ -60,7 +60,7 @@ def complete_direct_upload(job: JobContext, **arguments: Any) -> dict[str, Any]:
 
 
 def run_import(job: JobContext, **arguments: Any) -> dict[str, Any]:
-    from publisher.importer.run import run_import_job
+    from publisher.jobs.imports import run_import_job
 
     return run_import_job(job, **arguments)
 

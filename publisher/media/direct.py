@@ -3,13 +3,15 @@
 1. ``create_direct_upload`` starts a multipart upload under a staging key the server
    chooses (``uploads/<show id>/<token>/audio``) and returns one presigned PUT URL per part.
 2. The client PUTs each part to its URL and keeps the ETag header of each answer.
-3. ``complete_direct_upload`` completes the upload, probes the object in place through
-   ranged reads (a few hundred KB, not the file), copies it server-side to the episode's
-   key (``shows/<show id>/<guid>/<slug>.<ext>``, with the right Content-Type), removes the
-   staging object and flushes the episode row; or deletes the object and explains why
-   it was refused. Staging objects nobody completes are found by ``storage orphans``.
+3. ``finish_direct_upload`` completes the upload, ``probe_staged`` probes the object in
+   place through ranged reads (a few hundred KB, not the file), ``store_staged`` copies it
+   server-side to the episode's key (``shows/<show id>/<guid>/<slug>.<ext>``, with the
+   right Content-Type) and removes the staging object with the transaction; a refused
+   file is deleted (``remove_staged``). Staging objects nobody completes are found by
+   ``storage orphans``.
 
-The API helper exposes these as HTTP routes; they flush, the route commits once.
+``publisher.operations.episodes`` builds the episode around these steps; the API exposes
+them as HTTP routes, which commit once.
 """
 
 from __future__ import annotations
@@ -23,20 +25,16 @@ from urllib.parse import quote, unquote
 
 from flask import current_app
 
-from publisher.errors import Conflict, NotFound, ValidationError
+from publisher.exceptions import Conflict, NotFound, ValidationError
 from publisher.media.cleanup import delete_after_commit, delete_on_rollback, remove_quietly
 from publisher.media.ingest import (
-    MEDIA_CACHE_CONTROL,
-    check_slug_free,
-    checked_fields,
-    flush_or_remove,
+    STORED_MEDIA_CACHE_CONTROL,
     max_upload_bytes,
-    new_episode,
     store_media,
     too_large,
 )
-from publisher.media.probe import ProbeError, probe
-from publisher.media.storage import ObjectNotFound, S3Storage, get_storage
+from publisher.media.probe import AudioInfo, ProbeError, probe
+from publisher.media.storage import MultipartStore, ObjectNotFound, get_storage
 from publisher.models import Episode, Show, utcnow
 
 logger = logging.getLogger(__name__)
@@ -51,9 +49,10 @@ class DirectUploadUnavailable(Conflict):
     code = "direct_upload_unavailable"
 
 
-def _s3_storage() -> S3Storage:
+def _multipart_store() -> MultipartStore:
+    """The store, if it takes multipart uploads from clients; else a clear 409."""
     storage = get_storage()
-    if not isinstance(storage, S3Storage):
+    if not isinstance(storage, MultipartStore):
         raise DirectUploadUnavailable(
             "Direct uploads need the S3 media store (STORAGE=s3); this server keeps media "
             "in a local folder. Upload the file in the request instead (multipart form "
@@ -80,7 +79,7 @@ def create_direct_upload(
     Returns {"upload_id", "key", "part_size", "parts": [{"part_number", "url"}],
     "expires_at"}. ``content_type`` is informative only: the content decides the type.
     """
-    storage = _s3_storage()
+    storage = _multipart_store()
     if isinstance(size, bool) or not isinstance(size, int) or size <= 0:
         raise ValidationError(
             "The file size must be a positive number of bytes.",
@@ -95,7 +94,7 @@ def create_direct_upload(
         metadata={"original-filename": quote((filename or "")[-500:], safe="")},
     )
     part_size = part_size_for(size)
-    expires = int(current_app.config.get("S3_PRESIGN_EXPIRES") or 3600)
+    expires = int(current_app.config["S3_PRESIGN_EXPIRES"])
     parts = [
         {"part_number": n, "url": storage.presigned_upload_part(key, upload_id, n, expires)}
         for n in range(1, math.ceil(size / part_size) + 1)
@@ -110,18 +109,25 @@ def create_direct_upload(
     }
 
 
-def complete_direct_upload(
-    show: Show, upload_id: str, key: str, parts: list[dict], fields: dict[str, Any]
-) -> Episode:
-    """Finish a direct upload and create the episode (flushed, not committed).
+def check_staging_key(show: Show, key: str) -> None:
+    """422 unless ``key`` is one of ``show``'s staging keys (and the store takes them)."""
+    _multipart_store()
+    if not isinstance(key, str) or not key.startswith(staging_prefix(show)) or ".." in key:
+        raise ValidationError("This upload key does not belong to this show's uploads.")
 
-    ``parts``: [{"part_number", "etag"}] as the client received them (may be empty: the
-    parts S3 holds are used). ``fields`` as for ``ingest_episode``. A file we cannot
-    serve is deleted and ProbeError explains why.
-    """
-    storage = check_direct_upload(show, key)
-    values = checked_fields(fields)
-    check_slug_free(show, values)
+
+def staged_exists(key: str) -> bool:
+    """Whether a completed staging object is there (a retry after a crash finds it)."""
+    return _multipart_store().exists(key)
+
+
+def finish_direct_upload(show: Show, upload_id: str, key: str, parts: list[dict]) -> str:
+    """Complete the multipart upload of ``key`` (one of ``show``'s staging keys) and return
+    the key. ``parts``: [{"part_number", "etag"}] as the client received them (may be
+    empty: the parts S3 holds are used). The caller stores it (``store_staged``) or
+    removes it."""
+    check_staging_key(show, key)
+    storage = _multipart_store()
     try:
         uploaded = storage.list_parts(key, upload_id)
     except ObjectNotFound:
@@ -137,19 +143,47 @@ def complete_direct_upload(
         storage.abort_multipart_upload(key, upload_id)
         raise ProbeError("The file is empty (0 bytes). Please choose the audio file again.")
     storage.complete_multipart_upload(key, upload_id, chosen)
-    try:
-        return _create_episode(storage, show, key, values)
-    except BaseException:
-        remove_quietly(storage, key, "direct upload refused")
-        raise
+    return key
 
 
-def check_direct_upload(show: Show, key: str) -> S3Storage:
-    """The S3 store, if ``key`` is one of this show's staging keys (else 409/422)."""
-    storage = _s3_storage()
-    if not isinstance(key, str) or not key.startswith(staging_prefix(show)) or ".." in key:
-        raise ValidationError("This upload key does not belong to this show's uploads.")
-    return storage
+def probe_staged(key: str) -> tuple[AudioInfo, int, str]:
+    """Probe the staged object in place (ranged reads): (info, size, original file name)."""
+    storage = _multipart_store()
+    metadata = storage.stat_metadata(key)
+    filename = unquote(metadata.get("original-filename", "")) or "upload"
+    with storage.open_seekable(key) as handle:
+        try:
+            info = probe(handle, filename)
+        except ProbeError as exc:
+            message = f"{exc.message} The uploaded file was deleted."
+            raise ProbeError(message, details=exc.details) from exc
+    return info, handle.size, filename
+
+
+def store_staged(
+    episode: Episode, key: str, info: AudioInfo, filename: str, size: int
+) -> list[str]:
+    """Copy the staged object (server-side) to the episode's key and fill its media
+    columns; the staging copy goes with the transaction either way (a failed delete is
+    logged and left for ``storage orphans``). Returns the keys written."""
+    storage = _multipart_store()
+
+    def put_audio(target: str) -> None:
+        storage.copy(
+            key, target, content_type=info.mime_type, cache_control=STORED_MEDIA_CACHE_CONTROL
+        )
+
+    written = store_media(storage, episode, episode.show_id, info, filename, put_audio)
+    episode.size_bytes = size
+    episode.sha256 = None  # the bytes never passed through us; S3 keeps its own checksums
+    delete_on_rollback(key, storage)
+    delete_after_commit(key, storage)
+    return written
+
+
+def remove_staged(key: str) -> None:
+    """Remove a staged upload that was refused."""
+    remove_quietly(_multipart_store(), key, "direct upload refused")
 
 
 def _match_parts(uploaded: list[dict], claimed: list[dict]) -> list[dict]:
@@ -174,30 +208,3 @@ def _match_parts(uploaded: list[dict], claimed: list[dict]) -> list[dict]:
             raise ValidationError(f"Part {number} does not match what the store received.")
         chosen.append(held[number])
     return sorted(chosen, key=lambda part: part["part_number"])
-
-
-def _create_episode(storage: S3Storage, show: Show, key: str, values: dict[str, Any]) -> Episode:
-    metadata = storage.stat_metadata(key)
-    filename = unquote(metadata.get("original-filename", "")) or "upload"
-    with storage.open_seekable(key) as handle:
-        try:
-            info = probe(handle, filename)
-        except ProbeError as exc:
-            message = f"{exc.message} The uploaded file was deleted."
-            raise ProbeError(message, details=exc.details) from exc
-    size = handle.size
-    episode = new_episode(show, values, info, filename)
-
-    def put_audio(target: str) -> None:
-        storage.copy(key, target, content_type=info.mime_type, cache_control=MEDIA_CACHE_CONTROL)
-
-    written = store_media(storage, episode, show.id, info, filename, put_audio)
-    episode.size_bytes = size
-    episode.sha256 = None  # the bytes never passed through us; S3 keeps its own checksums
-    flush_or_remove(storage, written, episode)
-    # The staging copy goes with the transaction either way (a failed delete is logged
-    # and left for `storage orphans`).
-    delete_on_rollback(key, storage)
-    delete_after_commit(key, storage)
-    logger.info("Direct upload %s became episode %s", key, episode.storage_key)
-    return episode

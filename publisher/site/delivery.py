@@ -32,19 +32,20 @@ from werkzeug.wsgi import wrap_file
 from publisher import urls
 from publisher.analytics import counting
 from publisher.analytics.counting import PROGRESS_COLUMNS, Coverage, progress_of_client
-from publisher.errors import NotFound
+from publisher.exceptions import NotFound
 from publisher.extensions import db
 from publisher.media.storage import BoundedReader, ObjectNotFound, StoredObject, get_storage
 from publisher.models import Episode, utcnow
 from publisher.models.download import DownloadProgress
-from publisher.site import bp
+from publisher.site.blueprint import bp
 
 logger = logging.getLogger(__name__)
 
 CHUNK_SIZE = 256 * 1024
+# The Cache-Control of the app's own enclosure answers (/media/<guid>.<ext>).
 # Private: a shared cache (CDN) in front of the app must not answer media requests
 # itself, or they would not be counted. Browsers and apps may still cache them.
-MEDIA_CACHE_CONTROL = "private, max-age=86400"
+ENCLOSURE_CACHE_CONTROL = "private, max-age=86400"
 
 
 @bp.route("/media/<guid>.<ext>", methods=["GET", "HEAD"])
@@ -59,7 +60,7 @@ def media(guid: str, ext: str):
         return _redirect_to_store(episode, episode.external_media_url, visitor, seen)
     storage = get_storage()
     url = storage.public_url(
-        episode.storage_key, expires=int(current_app.config.get("S3_PRESIGN_EXPIRES", 3600))
+        episode.storage_key, expires=int(current_app.config["S3_PRESIGN_EXPIRES"])
     )
     if url is not None:
         return _redirect_to_store(episode, url, visitor, seen)
@@ -180,7 +181,7 @@ def _serve_local(episode: EpisodeMedia, stored: StoredObject, visitor, seen) -> 
         "Accept-Ranges": "bytes",
         "ETag": quote_etag(etag),
         "Last-Modified": http_date(last_modified),
-        "Cache-Control": MEDIA_CACHE_CONTROL,
+        "Cache-Control": ENCLOSURE_CACHE_CONTROL,
         "X-Content-Type-Options": "nosniff",
     }
     content_type = episode.mime_type or "application/octet-stream"
