@@ -72,6 +72,9 @@ class DefaultConfig:
     IMPORT_DOWNLOAD_ATTEMPTS = 4  # per file, with exponential backoff
     IMPORT_MAX_FEED_MB = 50  # a larger feed document is refused
     IMPORT_WORK_DIR: str | None = None  # partial downloads; instance/imports when unset
+    # Imports started through the API fetch public addresses only (no loopback, private
+    # or link-local hosts); the CLI may. True lifts it for the API too (tests, intranets).
+    IMPORT_ALLOW_PRIVATE_ADDRESSES = False
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None

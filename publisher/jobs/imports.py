@@ -30,7 +30,7 @@ from sqlalchemy import select
 from publisher.exceptions import PublisherError
 from publisher.extensions import db
 from publisher.jobs.registry import JobFailed
-from publisher.media.fetch import FetchError, download, fetch_bytes
+from publisher.media.fetch import FetchError, check_public_address, download, fetch_bytes
 from publisher.media.probe import ProbeError, probe
 from publisher.models import Episode, Show
 from publisher.operations import imports
@@ -76,19 +76,24 @@ def run_import_job(
     media: str = "download",
     owner_email: str | None = None,
     allow_file: bool = False,
+    trusted: bool = False,
 ) -> dict[str, Any]:
     """``media``: ``download`` (store every enclosure) or ``external`` (keep the old
-    host's URLs; a later ``download`` run fetches them). ``allow_file``: the CLI may
-    name a local file; the API may not."""
+    host's URLs; a later ``download`` run fetches them). ``allow_file``/``trusted``: the
+    CLI (an operator) may name a local file or a private address; the API may not."""
     observer = getattr(job, "observer", None)
-    feed = load_feed(source, allow_file)
+    trusted = trusted or bool(current_app.config["IMPORT_ALLOW_PRIVATE_ADDRESSES"])
+    feed = load_feed(source, allow_file, trusted)
+    if not trusted:
+        _check_addresses(feed)
     check_lock(feed, owner_email)
     report = Report(warnings=list(feed.warnings))
     show = imports.imported_show(feed)
     if show is None:
         show = imports.create_imported_show(feed, report.warnings)
         if feed.image_url:
-            _artwork(show, feed.image_url, f"shows/{show.id}/imported-artwork", report)
+            stem = f"shows/{show.id}/imported-artwork"
+            _artwork(show, feed.image_url, stem, report, public_only=not trusted)
     db.session.commit()
     report.show = show.slug
     for item in feed.items:
@@ -115,7 +120,7 @@ def run_import_job(
     if media == "external":
         _keep_external(job, show, todo, report, total, observer)
     else:
-        Downloader(job, show, todo, report, observer, total).run()
+        Downloader(job, show, todo, report, observer, total, public_only=not trusted).run()
     result = report.as_json()
     job.progress(message=report.summary())
     if observer:
@@ -123,12 +128,34 @@ def run_import_job(
     return result
 
 
-def load_feed(source: str, allow_file: bool) -> ParsedFeed:
+def _check_addresses(feed: ParsedFeed) -> None:
+    """Items whose files sit on private addresses are refused one by one."""
+    for item in feed.importable:
+        for url in (item.enclosure_url, item.chapters_url, item.transcript_url, item.image_url):
+            if not url:
+                continue
+            try:
+                check_public_address(url)
+            except FetchError as exc:
+                item.problem = f"'{item.title}': {exc.message}"
+                break
+    feed.image_url = "" if feed.image_url and not _public(feed.image_url) else feed.image_url
+
+
+def _public(url: str) -> bool:
+    try:
+        check_public_address(url)
+    except FetchError:
+        return False
+    return True
+
+
+def load_feed(source: str, allow_file: bool, trusted: bool = True) -> ParsedFeed:
     max_bytes = int(current_app.config["IMPORT_MAX_FEED_MB"]) * 1024 * 1024
     try:
         if source.lower().startswith(("http://", "https://")):
             timeout = float(current_app.config["IMPORT_TIMEOUT"])
-            fetched = fetch_bytes(source, max_bytes, timeout=timeout)
+            fetched = fetch_bytes(source, max_bytes, timeout=timeout, public_only=not trusted)
             return parse_feed(fetched.data, source, fetched.content_type)
         if not allow_file:
             raise JobFailed("The source must be an http(s) address of a feed.")
@@ -160,10 +187,12 @@ def check_lock(feed: ParsedFeed, owner_email: str | None) -> None:
     )
 
 
-def _artwork(target: Show | Episode, url: str, stem: str, report: Report) -> None:
+def _artwork(
+    target: Show | Episode, url: str, stem: str, report: Report, public_only: bool
+) -> None:
     try:
         timeout = float(current_app.config["IMPORT_TIMEOUT"])
-        data = fetch_bytes(url, MAX_IMAGE_BYTES, timeout=timeout).data
+        data = fetch_bytes(url, MAX_IMAGE_BYTES, timeout=timeout, public_only=public_only).data
     except FetchError as exc:
         report.warnings.append(f"Artwork {url} was not imported: {exc.message}")
         return
@@ -201,8 +230,9 @@ class Downloader:
     """Downloads in a thread pool (IMPORT_CONCURRENCY); probing, storing and the rows
     happen on this thread, one episode per transaction, as downloads complete."""
 
-    def __init__(self, job, show: Show, items: list[Item], report: Report, observer, total):
+    def __init__(self, job, show, items, report, observer, total, public_only=False) -> None:
         config = current_app.config
+        self.public_only = public_only
         self.job, self.show, self.items, self.report = job, show, items, report
         self.observer, self.total = observer, total
         self.concurrency = max(1, int(config["IMPORT_CONCURRENCY"]))
@@ -225,7 +255,7 @@ class Downloader:
         target = self.work / hashlib.sha256(item.guid.encode()).hexdigest()[:32]
         downloaded = download(item.enclosure_url, target, max_bytes=self.max_bytes,
                               timeout=self.timeout, attempts=self.attempts,
-                              on_bytes=self.count)  # fmt: skip
+                              on_bytes=self.count, public_only=self.public_only)  # fmt: skip
         result.path, result.size = downloaded.path, downloaded.size
         result.sha256 = downloaded.sha256 or _sha256(downloaded.path)
         if item.enclosure_length and item.enclosure_length != downloaded.size:
@@ -235,7 +265,8 @@ class Downloader:
             )
         if item.chapters_url:
             try:
-                data = fetch_bytes(item.chapters_url, MAX_SIDECAR_BYTES, self.timeout).data
+                data = fetch_bytes(item.chapters_url, MAX_SIDECAR_BYTES, self.timeout,
+                                   public_only=self.public_only).data  # fmt: skip
                 chapters = json.loads(data)
                 if isinstance(chapters, dict) and isinstance(chapters.get("chapters"), list):
                     result.chapters = chapters
@@ -245,7 +276,8 @@ class Downloader:
                 result.warnings.append(f"'{item.title}': chapters not imported ({exc}).")
         if item.transcript_url:
             try:
-                fetched = fetch_bytes(item.transcript_url, MAX_SIDECAR_BYTES, self.timeout)
+                fetched = fetch_bytes(item.transcript_url, MAX_SIDECAR_BYTES, self.timeout,
+                                      public_only=self.public_only)  # fmt: skip
                 result.transcript = (fetched.data, item.transcript_type or fetched.content_type)
             except FetchError as exc:
                 result.warnings.append(f"'{item.title}': transcript not imported ({exc.message}).")
@@ -298,7 +330,7 @@ class Downloader:
             episode, created = imports.store_imported_episode(self.show, item, media)
             if item.image_url and created:
                 stem = imports.media_stem(self.show, item.guid) + "-cover"
-                _artwork(episode, item.image_url, stem, self.report)
+                _artwork(episode, item.image_url, stem, self.report, self.public_only)
             db.session.commit()
         except PublisherError as exc:
             db.session.rollback()

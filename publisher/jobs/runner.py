@@ -30,6 +30,7 @@ from publisher.exceptions import PublisherError
 from publisher.extensions import db
 from publisher.jobs.registry import JobFailed
 from publisher.models import Job, JobStatus, utcnow
+from publisher.models.job import PENDING_JOBS
 
 logger = logging.getLogger(__name__)
 
@@ -139,7 +140,7 @@ def run_now(
     with app.app_context():
         job = Job.request(kind, arguments, title=title or _title(kind, arguments), user_id=user_id)
         job.max_attempts = 1
-        db.session.info.pop("publisher.jobs.pending", None)  # runs here, not via the queue
+        db.session.info.pop(PENDING_JOBS, None)  # runs here, not via the queue
         db.session.commit()
         job_id = job.id
         if claim(app, job_id):

@@ -4,10 +4,13 @@ disk with resume, retries with exponential backoff, and messages people can act 
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import logging
 import os
+import socket
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -36,8 +39,22 @@ def _request(url: str, headers: dict[str, str] | None = None) -> urllib.request.
     return urllib.request.Request(url, headers={"User-Agent": USER_AGENT, **(headers or {})})  # noqa: S310
 
 
-def _open(url: str, timeout: float, headers: dict[str, str] | None = None):
+class _PublicRedirects(urllib.request.HTTPRedirectHandler):
+    """Follows a redirect only to a public address (see check_public_address)."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        check_public_address(newurl)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def _open(
+    url: str, timeout: float, headers: dict[str, str] | None = None, public_only: bool = False
+):
     try:
+        if public_only:
+            check_public_address(url)
+            opener = urllib.request.build_opener(_PublicRedirects())
+            return opener.open(_request(url, headers), timeout=timeout)
         return urllib.request.urlopen(_request(url, headers), timeout=timeout)  # noqa: S310
     except urllib.error.HTTPError as exc:
         exc.close()
@@ -53,6 +70,31 @@ def _open(url: str, timeout: float, headers: dict[str, str] | None = None):
         raise FetchError(f"Could not reach {url}: {exc.reason}.") from None
     except (TimeoutError, OSError) as exc:
         raise FetchError(f"Could not reach {url}: {exc}.") from None
+
+
+def check_public_address(url: str) -> None:
+    """Refuse an address on this machine or its private network (loopback, private,
+    link-local such as cloud metadata, reserved): an import started from the web must
+    not make the server fetch its own internals."""
+    host = urllib.parse.urlsplit(url).hostname or ""
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except (OSError, UnicodeError):
+        raise FetchError(f"Could not find the host of {url}.", permanent=True) from None
+    for address in addresses:
+        ip = ipaddress.ip_address(address.split("%")[0])
+        if (
+            ip.is_private
+            or ip.is_loopback
+            or ip.is_link_local
+            or ip.is_reserved
+            or (ip.is_multicast or ip.is_unspecified)
+        ):
+            raise FetchError(
+                f"{url} points to a private or local address ({ip}); only public web "
+                "addresses can be imported from here.",
+                permanent=True,
+            )
 
 
 def with_retries(action: Callable[[], object], attempts: int, first_delay: float = 0.5):
@@ -76,11 +118,14 @@ class Fetched:
     content_type: str
 
 
-def fetch_bytes(url: str, max_bytes: int, timeout: float = 30, attempts: int = 3) -> Fetched:
-    """A small document (a feed, chapters, an image), at most ``max_bytes``."""
+def fetch_bytes(
+    url: str, max_bytes: int, timeout: float = 30, attempts: int = 3, public_only: bool = False
+) -> Fetched:
+    """A small document (a feed, chapters, an image), at most ``max_bytes``;
+    ``public_only``: refuse private addresses, redirects included."""
 
     def once() -> Fetched:
-        with _open(url, timeout) as answer:
+        with _open(url, timeout, public_only=public_only) as answer:
             data = answer.read(max_bytes + 1)
             if len(data) > max_bytes:
                 raise FetchError(
@@ -109,6 +154,7 @@ def download(
     timeout: float = 30,
     attempts: int = 4,
     on_bytes: Callable[[int], None] | None = None,
+    public_only: bool = False,
 ) -> Download:
     """Stream ``url`` to ``target``. The bytes go to ``target.part`` first, which a later
     call continues with a Range request (after a crash, or a dropped connection); the
@@ -123,7 +169,7 @@ def download(
         have = part.stat().st_size if part.exists() else 0
         headers = {"Range": f"bytes={have}-"} if have else {}
         try:
-            answer = _open(url, timeout, headers)
+            answer = _open(url, timeout, headers, public_only)
         except FetchError:
             if have:  # e.g. 416: the partial file is of no use; start again
                 part.unlink(missing_ok=True)

@@ -282,3 +282,17 @@ def test_dates_are_utc(app, runner, files, audio):
     source = episodes(files, audio("mp3", seconds=1), 1)
     assert run_import(runner, serve_feed(files, source)).exit_code == 0
     assert show_and_episodes(app)[1][0].publish_at.tzinfo == UTC
+
+
+@pytest.mark.parametrize("app_config", [{"JOBS_RETRY_DELAY": 0}])
+def test_the_api_does_not_fetch_private_addresses(app, client, factory, files, audio):
+    """An import started from the web must not make the server fetch its own network."""
+    url = serve_feed(files, episodes(files, audio("mp3", seconds=1), 1))  # 127.0.0.1
+    headers = {"Authorization": f"Bearer {factory.token()}"}
+    job = client.post("/api/v1/imports", json={"source": url}, headers=headers).get_json()
+    get_queue(app).run_pending()
+    failed = client.get(f"/api/v1/jobs/{job['id']}", headers=headers).get_json()
+    assert failed["status"] == "failed"
+    assert "private or local address (127.0.0.1)" in failed["error"]
+    assert files.routes["/feed.xml"].hits == 0
+    assert show_and_episodes(app) == (None, [])
