@@ -42,7 +42,6 @@ def create_import(body: ImportCreate) -> tuple[JobOut, int]:
     arguments = {"source": body.source, "media": body.media, "owner_email": body.owner_email}
     job = Job.request(
         "imports.run", arguments, title=f"Import of {body.source}", user_id=user.id,
-        max_attempts=5,
     )  # fmt: skip
     db.session.commit()
     return job_out(job), 202

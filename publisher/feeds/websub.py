@@ -77,7 +77,7 @@ def request_ping_before_commit(session: Session) -> None:
     if pending:
         hub = current_app.config["WEBSUB_HUB"]
         Job.request("websub.ping", {"hub": hub, "feeds": sorted(pending)},
-                    title=f"WebSub ping of {len(pending)} feed(s)", max_attempts=6)  # fmt: skip
+                    title=f"WebSub ping of {len(pending)} feed(s)")  # fmt: skip
         session.flush()
 
 

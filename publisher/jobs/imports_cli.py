@@ -98,7 +98,7 @@ def import_show(source: str, media: str, owner_email: str | None, queued: bool) 
     arguments["trusted"] = True  # an operator at the server may import from its network
     title = f"Import of {source}"
     if queued:
-        job = Job.request("imports.run", arguments, title=title, max_attempts=5)
+        job = Job.request("imports.run", arguments, title=title)
         db.session.commit()
         click.echo(
             f"Queued import job {job.id}; follow it with: flask --app wsgi jobs show {job.id}"

@@ -163,6 +163,10 @@ def _execute(app: Flask, job_id: str, observer: Any = None) -> None:
     if kind is None:
         _finish(job_id, JobStatus.FAILED, error=f"Unknown kind of job {job.kind!r}.")
         return
+    if not job.max_attempts:  # the task's limit, else the setting
+        limit = kind.max_attempts or int(app.config["JOBS_MAX_ATTEMPTS"])
+        _write(job_id, {"max_attempts": limit})
+        job.max_attempts = limit
     context = JobContext(app, job)
     context.observer = observer
     db.session.rollback()  # the handler starts with a clean session
@@ -232,7 +236,7 @@ def requeue_stalled(app: Flask) -> list[str]:
             )
         ).all()
         for job in stalled:
-            if job.attempts >= job.max_attempts:
+            if job.attempts >= (job.max_attempts or int(app.config["JOBS_MAX_ATTEMPTS"])):
                 error = (
                     f"The consumer running this job stopped {job.attempts} time(s) "
                     "(killed or out of memory); it was not tried again."

@@ -58,7 +58,8 @@ class Job(db.Model):
     error: Mapped[str | None] = mapped_column(Text)
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     attempts: Mapped[int] = mapped_column(default=0)
-    max_attempts: Mapped[int] = mapped_column(default=3)
+    # 0 until the first run: then the task's own limit, else JOBS_MAX_ATTEMPTS.
+    max_attempts: Mapped[int] = mapped_column(default=0)
     user_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
@@ -77,7 +78,7 @@ class Job(db.Model):
         *,
         title: str = "",
         user_id: int | None = None,
-        max_attempts: int = 3,
+        max_attempts: int | None = None,
     ) -> Job:
         """A queued job, added to the session; it reaches the queue once this commits."""
         job = cls(
@@ -87,7 +88,7 @@ class Job(db.Model):
             arguments=arguments or {},
             status=JobStatus.QUEUED,
             user_id=user_id,
-            max_attempts=max_attempts,
+            max_attempts=max_attempts or 0,
             created_at=utcnow(),
         )
         db.session.add(job)

@@ -90,7 +90,7 @@ def test_a_killed_consumer_leaves_nothing_half_done_and_the_import_finishes(
         files.routes[item.audio_url.removeprefix(files.base)].delay = 0.06
     url = files.add("/feed.xml", Route(body=rss(source).encode(), content_type="text/xml"))
     with app.app_context():
-        job = Job.request("imports.run", {"source": url, "media": "download"}, max_attempts=5)
+        job = Job.request("imports.run", {"source": url, "media": "download"})
         db.session.commit()
         job_id = job.id
     log = tmp_path / "consumer.log"
