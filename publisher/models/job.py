@@ -14,17 +14,20 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from publisher.extensions import db
 from publisher.models.base import UTCDateTime, utcnow
+from publisher.models.vocabulary import check_in
 
 # Ids of jobs requested in the current transaction, sent to the queue after its commit.
 PENDING_JOBS = "publisher.jobs.pending"
 
 
 class JobStatus(StrEnum):
+    """Where a job stands: waiting, being run (with progress), finished either way."""
+
     QUEUED = "queued"
     RUNNING = "running"
     DONE = "done"
@@ -38,7 +41,7 @@ def new_job_id() -> str:
 class Job(db.Model):
     __tablename__ = "jobs"
     __table_args__ = (
-        CheckConstraint("status IN ('queued', 'running', 'done', 'failed')", name="status"),
+        check_in("status", JobStatus),
         Index("ix_jobs_status_heartbeat_at", "status", "heartbeat_at"),
         Index("ix_jobs_created_at", "created_at"),
     )
