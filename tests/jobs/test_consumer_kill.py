@@ -6,6 +6,7 @@ episodes, guids and dates as the source (podcastparser and feedparser)."""
 from __future__ import annotations
 
 import io
+import json
 import os
 import signal
 import subprocess
@@ -38,6 +39,7 @@ def app_config(backend, tmp_path):
         "IMPORT_WORK_DIR": str(tmp_path / "imports"),
         "IMPORT_CONCURRENCY": 4,
         "FEED_PAGE_SIZE": 1000,
+        "IMPORT_ALLOW_PRIVATE_ADDRESSES": True,  # the feed is served on loopback
     }
     if backend == "redis":
         config["REDIS_URL"] = redis_url(CONSUMER_DB)
@@ -51,9 +53,10 @@ def start_consumer(app, log: Path) -> subprocess.Popen:
     env = {**os.environ, "PUBLISHER_SECRET_KEY": "test-secret"}
     for key in ("SQLALCHEMY_DATABASE_URI", "MEDIA_ROOT", "PUBLIC_URL", "JOBS_QUEUE_FILE",
                 "JOBS_STALL_SECONDS", "JOBS_HEARTBEAT_SECONDS", "IMPORT_WORK_DIR",
-                "IMPORT_CONCURRENCY", "REDIS_URL"):  # fmt: skip
-        if app.config.get(key) is not None:
-            env[f"PUBLISHER_{key}"] = str(app.config[key])
+                "IMPORT_CONCURRENCY", "REDIS_URL", "IMPORT_ALLOW_PRIVATE_ADDRESSES"):  # fmt: skip
+        value = app.config.get(key)
+        if value is not None:
+            env[f"PUBLISHER_{key}"] = json.dumps(value) if isinstance(value, bool) else str(value)
     with log.open("ab") as out:  # the child keeps its own copy of the descriptor
         return subprocess.Popen(
             [sys.executable, "-m", "flask", "--app", "wsgi", "jobs", "consume", "--workers", "2"],
