@@ -9,6 +9,33 @@ from alembic import op
 import sqlalchemy as sa
 
 
+# SQLite: altering episodes.guid re-creates the table (batch mode), which drops the
+# full-text search triggers site_0002 put on it; they are put back the same way.
+_EPISODE_SEARCH = ("title", "description")
+
+
+def _restore_episode_search_triggers():
+    if op.get_bind().dialect.name != "sqlite":
+        return
+    cols = ", ".join(_EPISODE_SEARCH)
+    new = ", ".join(f"new.{c}" for c in _EPISODE_SEARCH)
+    old = ", ".join(f"old.{c}" for c in _EPISODE_SEARCH)
+    index = "search_episodes"
+    delete_old = f"INSERT INTO {index}({index}, rowid, {cols}) VALUES ('delete', old.id, {old});"
+    insert_new = f"INSERT INTO {index}(rowid, {cols}) VALUES (new.id, {new});"
+    for statement in (
+        f"DROP TRIGGER IF EXISTS {index}_ai",
+        f"DROP TRIGGER IF EXISTS {index}_ad",
+        f"DROP TRIGGER IF EXISTS {index}_au",
+        f"CREATE TRIGGER {index}_ai AFTER INSERT ON episodes BEGIN {insert_new} END",
+        f"CREATE TRIGGER {index}_ad AFTER DELETE ON episodes BEGIN {delete_old} END",
+        f"CREATE TRIGGER {index}_au AFTER UPDATE OF {cols} ON episodes "
+        f"BEGIN {delete_old} {insert_new} END",
+        f"INSERT INTO {index}({index}) VALUES ('rebuild')",
+    ):
+        op.execute(statement)
+
+
 # revision identifiers, used by Alembic.
 revision = 'jobs_0003'
 down_revision = 'delivery_0002'
@@ -81,12 +108,15 @@ def upgrade():
     with op.batch_alter_table('downloads', schema=None) as batch_op:
         batch_op.create_index('ix_downloads_day', ['day'], unique=False, postgresql_using='brin')
 
+    # SQLite re-creates episodes to change a column (env.py turns foreign keys off for
+    # migrations, so rows that refer to episodes are kept).
     with op.batch_alter_table('episodes', schema=None) as batch_op:
         batch_op.add_column(sa.Column('external_media_url', sa.String(length=2000), nullable=True))
         batch_op.alter_column('guid',
                existing_type=sa.VARCHAR(length=64),
                type_=sa.String(length=500),
                existing_nullable=False)
+    _restore_episode_search_triggers()
 
     # ### end Alembic commands ###
 
@@ -99,6 +129,7 @@ def downgrade():
                type_=sa.VARCHAR(length=64),
                existing_nullable=False)
         batch_op.drop_column('external_media_url')
+    _restore_episode_search_triggers()
 
     with op.batch_alter_table('downloads', schema=None) as batch_op:
         batch_op.drop_index('ix_downloads_day', postgresql_using='brin')
