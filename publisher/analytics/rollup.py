@@ -117,7 +117,7 @@ def delete_expired_rows(today: date) -> int:
     result = db.session.execute(
         delete(Download).where(Download.day < cutoff, Download.day.in_(rolled))
     )
-    return result.rowcount or 0
+    return getattr(result, "rowcount", 0) or 0
 
 
 def roll_up(

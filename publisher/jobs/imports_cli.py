@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+from typing import Any
 
 import click
 from flask import current_app
@@ -93,7 +94,7 @@ def import_show(source: str, media: str, owner_email: str | None, queued: bool) 
     audio of episodes imported with --no-media)."""
     from publisher.jobs import runner
 
-    arguments = {"source": source, "media": media, "owner_email": owner_email}
+    arguments: dict[str, Any] = {"source": source, "media": media, "owner_email": owner_email}
     arguments["allow_file"] = not source.lower().startswith(("http://", "https://"))
     arguments["trusted"] = True  # an operator at the server may import from its network
     title = f"Import of {source}"

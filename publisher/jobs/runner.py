@@ -146,7 +146,9 @@ def run_now(
         if claim(app, job_id):
             _execute(app, job_id, observer)
         db.session.remove()
-        return db.session.get(Job, job_id)
+        finished = db.session.get(Job, job_id)
+        assert finished is not None
+        return finished
 
 
 def _title(kind: str, arguments: dict[str, Any]) -> str:
@@ -159,6 +161,7 @@ def _execute(app: Flask, job_id: str, observer: Any = None) -> None:
     queue = get_queue(app)
     db.session.expire_all()  # the claim was written on another connection
     job = db.session.get(Job, job_id)
+    assert job is not None  # claimed a moment ago; jobs are never deleted while queued
     kind = queue.registry.kinds.get(job.kind)
     if kind is None:
         _finish(job_id, JobStatus.FAILED, error=f"Unknown kind of job {job.kind!r}.")
@@ -204,6 +207,7 @@ def _retry_or_fail(app: Flask, job_id: str, kind, exc: Exception) -> None:
     from publisher.jobs import get_queue
 
     job = db.session.get(Job, job_id)
+    assert job is not None
     attempts, limit = job.attempts, job.max_attempts
     reason = describe_exception(exc)
     if attempts >= limit:

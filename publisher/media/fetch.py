@@ -82,7 +82,7 @@ def check_public_address(url: str) -> None:
     except (OSError, UnicodeError):
         raise FetchError(f"Could not find the host of {url}.", permanent=True) from None
     for address in addresses:
-        ip = ipaddress.ip_address(address.split("%")[0])
+        ip = ipaddress.ip_address(str(address).split("%")[0])
         if (
             ip.is_private
             or ip.is_loopback

@@ -84,7 +84,7 @@ def create_imported_show(feed: ParsedFeed, warnings: list[str]) -> Show:
             show = create_show(fields)  # validates before it adds anything
             break
         except ValidationError as exc:
-            refused = {d.get("field") for d in exc.details or [] if isinstance(d, dict)}
+            refused = {str(d.get("field")) for d in exc.details or [] if isinstance(d, dict)}
             refused &= set(fields) - {"title"}
             if not refused:
                 raise
@@ -192,7 +192,7 @@ def store_imported_episode(show: Show, item: Item, media: ImportedMedia) -> tupl
         select(Episode).where(Episode.show_id == show.id, Episode.guid == item.guid)
     )
     created = episode is None
-    if created:
+    if episode is None:
         episode = _new_episode(show, item)
     storage = get_storage()
     stem = media_stem(show, item.guid)

@@ -57,7 +57,7 @@ def media(guid: str, ext: str):
     episode, seen = _public_episode(guid, visitor)
     if seen is None or seen.counted:
         visitor = None  # already a download today (or not counting): nothing to record
-    if not episode.storage_key:  # imported with --no-media: still at the old host
+    if not episode.storage_key and episode.external_media_url:  # imported with --no-media
         return _redirect_to_store(episode, episode.external_media_url, visitor, seen)
     storage = get_storage()
     url = storage.public_url(

@@ -178,3 +178,12 @@ def test_periodic_jobs_are_registered_with_the_queue(app):
 def test_run_now_records_a_periodic_job(app):
     job = runner.run_now(app, "stats.prune", {})
     assert job.status == "done" and job.result == {"removed_progress_rows": 0}
+
+
+def test_the_api_lists_exactly_the_job_statuses():
+    from typing import get_args
+
+    from publisher.api.jobs import JobOut
+    from publisher.models import JobStatus
+
+    assert get_args(JobOut.model_fields["status"].annotation) == tuple(s.value for s in JobStatus)
