@@ -22,9 +22,9 @@ from publisher.extensions import db
 from publisher.jobs import runner as job_runner
 from publisher.media.storage import get_storage
 from publisher.models import Episode, Job
-from tests.jobs.conftest import CONSUMER_DB, redis_url
 from tests.jobs.feedmaker import episodes, rss
 from tests.jobs.httpserver import Route
+from tests.support.redis import CONSUMER_DB, redis_url
 
 EPISODES = 200
 ROOT = Path(__file__).resolve().parents[2]

@@ -8,7 +8,7 @@ from sqlalchemy import text
 
 from publisher import create_app
 from publisher.extensions import db
-from tests.conftest import test_config
+from tests.support.app import test_config
 
 SHOW = (
     "INSERT INTO shows (slug, title, description, status, language, author, owner_name, "
