@@ -8,9 +8,9 @@ PYTEST_ARGS ?=
 # Debian packages the tests need: ffmpeg makes the audio fixtures, chromium runs the
 # browser tests (driven by Playwright with executable_path=/usr/bin/chromium), wrk loads,
 # redis-server the job queue's Redis backend (tests use its databases 10 and 11).
-TEST_DEBS := ffmpeg chromium wrk curl jq redis-server
+TEST_DEBS := ffmpeg chromium wrk curl jq nodejs redis-server
 
-.PHONY: run test install install-test system-deps lint format bench clean
+.PHONY: run test install install-test system-deps test-node-deps lint format bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,7 +49,7 @@ run: install
 # On SQLite; in CI (CI=true) a second time on the PostgreSQL server at 127.0.0.1:5432,
 # which must be reachable (the run fails otherwise). Locally, set
 # PUBLISHER_TEST_DATABASE_URL to run on PostgreSQL instead.
-test: install-test system-deps
+test: install-test system-deps test-node-deps
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/mypy
@@ -58,6 +58,20 @@ test: install-test system-deps
 	  echo "== The same suite on PostgreSQL ($(PG_TEST_URL))"; \
 	  PUBLISHER_TEST_DATABASE_URL="$(PG_TEST_URL)" $(BIN)/python -m pytest $(PYTEST_ARGS); \
 	fi
+
+# Node test tools, pinned, in the git-ignored tests/.node/: the Podcast Index's feed
+# parser (tests/feeds/partytime.py runs it from pytest).
+PARTYTIME_VERSION := 5.0.0
+TEST_NODE_STAMP := tests/.node/node_modules/podcast-partytime/.installed-$(PARTYTIME_VERSION)
+
+$(TEST_NODE_STAMP):
+	@# Debian's nodejs comes without npm (NodeSource's includes it).
+	@command -v npm >/dev/null || { if [ "$$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi; \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends npm; }
+	npm install --silent --no-audit --no-fund --prefix tests/.node podcast-partytime@$(PARTYTIME_VERSION)
+	touch $@
+
+test-node-deps: system-deps $(TEST_NODE_STAMP)
 
 lint: install-test
 	$(BIN)/ruff check .

@@ -1,7 +1,7 @@
 """Jobs and their status, daily download rollups (per episode and per show), imported episodes (long guids, external media)
 
 Revision ID: jobs_0003
-Revises: delivery_0002
+Revises: feeds_0003
 Create Date: 2026-12-03 07:41:33.136486
 
 """
@@ -38,7 +38,7 @@ def _restore_episode_search_triggers():
 
 # revision identifiers, used by Alembic.
 revision = 'jobs_0003'
-down_revision = 'delivery_0002'
+down_revision = 'feeds_0003'
 branch_labels = None
 depends_on = None
 

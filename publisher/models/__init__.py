@@ -15,6 +15,7 @@ from publisher.models.publication import (
 from publisher.models.rollup import DownloadDay, RolledUpDay, ShowDownloadDay
 from publisher.models.show import Show, podcast_guid_for
 from publisher.models.tag import Tag, article_tags, episode_tags
+from publisher.models.transcript import EpisodeTranscript
 from publisher.models.user import ApiToken, User, hash_token
 from publisher.models.vocabulary import EpisodeType, Role, ShowStatus, ShowType, Status
 
@@ -26,6 +27,7 @@ __all__ = [
     "Download",
     "DownloadDay",
     "Episode",
+    "EpisodeTranscript",
     "EpisodeType",
     "FeedRendering",
     "Job",

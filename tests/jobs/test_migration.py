@@ -33,7 +33,7 @@ def test_upgrading_keeps_downloads_and_search(tmp_path):
     url = f"sqlite:///{tmp_path / 'old.db'}"
     app = create_app(test_config(url, tmp_path))
     with app.app_context():
-        upgrade(revision="delivery_0002")
+        upgrade(revision="feeds_0003")
         with db.engine.begin() as conn:
             for statement in (SHOW, EPISODE, DOWNLOAD):
                 conn.execute(text(statement), {"t": "2024-01-01 00:00:00"})
@@ -45,7 +45,7 @@ def test_upgrading_keeps_downloads_and_search(tmp_path):
             ).all()
             assert found == [(1,)]
             assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
-        downgrade(revision="delivery_0002")
+        downgrade(revision="feeds_0003")
         with db.engine.connect() as conn:
             assert conn.execute(text("SELECT count(*) FROM downloads")).scalar() == 1
         db.engine.dispose()
