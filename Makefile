@@ -6,8 +6,9 @@ BIN := $(VENV)/bin
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 # Debian packages the tests need: ffmpeg makes the audio fixtures, chromium runs the
-# browser tests (driven by Playwright with executable_path=/usr/bin/chromium), wrk loads.
-TEST_DEBS := ffmpeg chromium wrk curl jq nodejs
+# browser tests (driven by Playwright with executable_path=/usr/bin/chromium), wrk loads,
+# redis-server the job queue's Redis backend (tests use its databases 10 and 11).
+TEST_DEBS := ffmpeg chromium wrk curl jq nodejs redis-server
 
 .PHONY: run test install install-test system-deps test-node-deps lint format bench clean
 
@@ -35,11 +36,15 @@ system-deps:
 	  $$sudo apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
+	@# The job tests need Redis at 127.0.0.1:6379 (they fail without it): start one if none answers.
+	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || \
+	  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
 
+# The web app and a job consumer (Procfile, run by honcho); Ctrl-C stops both.
 run: install
 	$(BIN)/flask --app wsgi db upgrade
 	$(BIN)/flask --app wsgi demo load --if-empty
-	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port 5000
+	$(BIN)/honcho start -f Procfile -p 5000
 
 # On SQLite; in CI (CI=true) a second time on the PostgreSQL server at 127.0.0.1:5432,
 # which must be reachable (the run fails otherwise). Locally, set

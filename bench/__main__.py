@@ -18,6 +18,10 @@ def available() -> list[str]:
 
 
 def main(argv: list[str]) -> int:
+    if argv and argv[0] in available() and any(arg.startswith("-") for arg in argv[1:]):
+        # One benchmark with its own options: `python -m bench stats --rows 1000000`.
+        print(f"\n## {argv[0]}\n", flush=True)
+        return 1 if importlib.import_module(f"bench.{argv[0]}").main(argv[1:]) else 0
     names = argv or available()
     unknown = sorted(set(names) - set(available()))
     if unknown:

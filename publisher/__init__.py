@@ -47,6 +47,14 @@ def register_extensions(app: Flask) -> None:
     init_proxy_fix(app)  # PROXY_FIX_X_FOR: the client address behind reverse proxies
     init_rate_limits(app)  # per-address limits; before the API's, which shares the storage
     app.request_class = PublisherRequest  # request bodies in UPLOAD_TEMP_DIR; OS errors: 503
+    register_jobs(app)
+
+
+def register_jobs(app: Flask) -> None:
+    """The job queue (Huey: SQLite file, or Redis with REDIS_URL) and its tasks."""
+    from publisher.jobs import init_jobs
+
+    init_jobs(app)
 
 
 def register_session_hooks(app: Flask) -> None:
@@ -85,10 +93,12 @@ def register_cli(app: Flask) -> None:
     from publisher.cli import init_cli
     from publisher.demo import demo_cli
     from publisher.feeds.cli import feeds_cli
+    from publisher.jobs.cli import jobs_cli
+    from publisher.jobs.imports_cli import shows_cli
     from publisher.media.cli import storage_cli
 
     init_cli(app)
-    for group in (demo_cli, storage_cli, stats_cli, feeds_cli):
+    for group in (demo_cli, storage_cli, stats_cli, feeds_cli, jobs_cli, shows_cli):
         app.cli.add_command(group)
 
 

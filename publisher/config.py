@@ -70,6 +70,26 @@ class DefaultConfig:
     PAGE_RATE_LIMIT = "600 per minute"  # other public pages, per address
     FEED_RATE_LIMIT = "1200 per minute"  # feeds and sitemap, per address (NATs: generous)
     MEDIA_RATE_LIMIT = "3000 per minute"  # enclosures, per address (apps send many ranges)
+    API_ANONYMOUS_RATE_LIMIT = "120 per minute"  # per IP, without a token
+    # Background jobs (docs/jobs.md).
+    JOBS_QUEUE_FILE: str | None = None  # instance/jobs.db when unset (no REDIS_URL)
+    JOBS_WORKERS = 2  # worker threads of `flask jobs consume`
+    JOBS_MAX_ATTEMPTS = 3  # a failing job is tried this often before it is "failed"
+    JOBS_RETRY_DELAY = 10  # seconds before the first retry; doubles with each attempt
+    JOBS_HEARTBEAT_SECONDS = 5  # a running job says it is alive this often
+    JOBS_STALL_SECONDS = 60  # no heartbeat for this long: its consumer died, run it again
+    # Download rollups (docs/jobs.md): raw download rows are kept this many days.
+    DOWNLOAD_RETENTION_DAYS = 90
+    STATS_READ_ROLLUPS = True  # False: stats from raw rows only (benchmarks, checks)
+    # Importing shows from other hosts (docs/import.md).
+    IMPORT_CONCURRENCY = 4  # parallel media downloads
+    IMPORT_TIMEOUT = 30  # seconds without a byte before a download is retried
+    IMPORT_DOWNLOAD_ATTEMPTS = 4  # per file, with exponential backoff
+    IMPORT_MAX_FEED_MB = 50  # a larger feed document is refused
+    IMPORT_WORK_DIR: str | None = None  # partial downloads; instance/imports when unset
+    # Imports started through the API fetch public addresses only (no loopback, private
+    # or link-local hosts); the CLI may. True lifts it for the API too (tests, intranets).
+    IMPORT_ALLOW_PRIVATE_ADDRESSES = False
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None
@@ -90,6 +110,10 @@ def load_config(app: Flask, overrides: dict[str, Any] | None = None) -> None:
     private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
     if not app.config.get("MEDIA_ROOT"):
         app.config["MEDIA_ROOT"] = str(instance / "media")
+    if not app.config.get("JOBS_QUEUE_FILE"):
+        app.config["JOBS_QUEUE_FILE"] = str(instance / "jobs.db")
+    if not app.config.get("IMPORT_WORK_DIR"):
+        app.config["IMPORT_WORK_DIR"] = str(instance / "imports")
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _persistent_secret_key(instance)
     app.config["PUBLIC_URL"] = str(app.config["PUBLIC_URL"]).rstrip("/")

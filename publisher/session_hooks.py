@@ -13,8 +13,11 @@ scoped session, so its sessionmaker's sessions only — never SQLAlchemy's globa
   ``after_commit``: this process's remembered feed checks are dropped
   (``feeds.cache.clear_memo_after_commit``);
 - ``before_flush``: note the public feeds the change touches, when ``WEBSUB_HUB`` is set
-  (``feeds.websub.note_feeds_touched``); ``after_commit``: ping the hub for them
-  (``ping_after_commit``); ``after_soft_rollback``: forget them (``forget_after_rollback``).
+  (``feeds.websub.note_feeds_touched``); ``before_commit``: request a ``websub.ping`` job
+  for them in the same transaction (``request_ping_before_commit``);
+  ``after_soft_rollback``: forget them (``forget_after_rollback``);
+- ``after_commit``: jobs requested in the transaction (``Job.request``) are handed to the
+  queue (``jobs.queue.send_after_commit``); ``after_soft_rollback``: forgotten.
 
 ``after_commit`` hooks run for the outermost commit only (``outermost``): releasing a
 savepoint commits nothing yet.
@@ -33,6 +36,7 @@ from sqlalchemy.orm import Session
 
 from publisher.extensions import db
 from publisher.feeds import cache, websub
+from publisher.jobs import queue
 from publisher.media import cleanup
 
 
@@ -57,8 +61,10 @@ HOOKS: tuple[tuple[str, Callable[..., Any]], ...] = (
     ("do_orm_execute", cache.note_content_statement),
     ("after_commit", outermost(cache.clear_memo_after_commit)),
     ("before_flush", websub.note_feeds_touched),
-    ("after_commit", outermost(websub.ping_after_commit)),
+    ("before_commit", websub.request_ping_before_commit),
     ("after_soft_rollback", websub.forget_after_rollback),
+    ("after_commit", outermost(queue.send_after_commit)),
+    ("after_soft_rollback", queue.forget_after_rollback),
 )
 
 

@@ -3,7 +3,9 @@ the request's host. The paths follow DESIGN.md's URL map; they are stable."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import re
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -40,9 +42,33 @@ def episode_url(episode: Episode, show: Show | None = None) -> str:
     return absolute(f"/shows/{quote(show.slug)}/{quote(episode.slug)}")
 
 
+# Our own guids (UUIDs) appear as they are in media URLs; an imported guid can be any
+# text (often a URL), so it appears base64url-encoded behind a prefix instead.
+_PLAIN_GUID = re.compile(r"(?!b64-)[A-Za-z0-9_-]{1,100}")
+_ENCODED_PREFIX = "b64-"
+
+
+def media_token(guid: str) -> str:
+    """The guid as it appears in /media/ and /embed/ paths (reversible, no dot or slash)."""
+    if _PLAIN_GUID.fullmatch(guid):
+        return guid
+    return _ENCODED_PREFIX + base64.urlsafe_b64encode(guid.encode()).decode().rstrip("=")
+
+
+def guid_from_media_token(token: str) -> str:
+    """The guid a media_token stands for (an undecodable token gives itself: no match)."""
+    if not token.startswith(_ENCODED_PREFIX):
+        return token
+    encoded = token[len(_ENCODED_PREFIX) :]
+    try:
+        return base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)).decode()
+    except (ValueError, UnicodeDecodeError):
+        return token
+
+
 def enclosure_url(episode: Episode) -> str:
     """The stable enclosure URL: it counts the download, then serves or redirects."""
-    return absolute(f"/media/{episode.guid}.{episode.extension}")
+    return absolute(f"/media/{media_token(episode.guid)}.{episode.extension}")
 
 
 # An episode's Podcasting 2.0 chapters file, beside its page (served by the feeds area).
@@ -63,7 +89,7 @@ def tag_url(tag: Tag) -> str:
 
 
 def embed_url(episode: Episode) -> str:
-    return absolute(f"/embed/{episode.guid}")
+    return absolute(f"/embed/{media_token(episode.guid)}")
 
 
 # -- files the feeds area serves beside a feed (artwork, transcripts) --------------------

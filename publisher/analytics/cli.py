@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import click
+from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
 from publisher.analytics.privacy import forget_past_days
+from publisher.analytics.rollup import roll_up
 from publisher.analytics.stats import DownloadStats, parse_period, show_stats
 from publisher.exceptions import ValidationError
 from publisher.extensions import db
@@ -24,7 +28,7 @@ class _ShowByDefault(AppGroup):
 
 stats_cli = _ShowByDefault(
     "stats",
-    help="Download numbers: `stats SHOW [--since DATE]`, or `stats prune`.",
+    help="Download numbers: `stats SHOW [--since DATE]`, `stats rollup`, `stats prune`.",
 )
 
 
@@ -65,6 +69,27 @@ def format_table(stats: DownloadStats) -> str:
     if stats.filtered_downloads:
         lines += [f"({stats.filtered_downloads} downloads over the user-agent cap not counted)"]
     return "\n".join(lines)
+
+
+@stats_cli.command("rollup")
+@click.option("--day", "days", multiple=True, help="A UTC day to roll up again (YYYY-MM-DD); "
+              "repeat it. Default: every day not rolled up yet, and the last two.")  # fmt: skip
+def rollup_command(days: tuple[str, ...]) -> None:
+    """Roll raw download rows up into daily counts, then delete raw rows past retention.
+
+    The job queue runs this every hour by itself; this is for backfills and checks."""
+    try:
+        wanted = [date.fromisoformat(day) for day in days] or None
+    except ValueError as exc:
+        raise click.BadParameter(f"{exc}; write days as YYYY-MM-DD.", param_hint="--day") from None
+    report = roll_up(wanted)
+    click.echo(
+        f"Rolled up {len(report['days'])} day(s) ({sum(report['days'].values())} downloads); "
+        f"deleted {report['deleted_raw_rows']} raw rows older than "
+        f"{current_app.config['DOWNLOAD_RETENTION_DAYS']} days."
+    )
+    if report["skipped"]:
+        click.echo(f"Skipped (today, or past retention): {', '.join(report['skipped'])}")
 
 
 @stats_cli.command("prune")

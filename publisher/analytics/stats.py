@@ -13,12 +13,21 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.sql import ColumnElement
 
 from publisher.exceptions import ValidationError
 from publisher.extensions import db
-from publisher.models import Download, Episode, Show, utcnow
+from publisher.models import (
+    Download,
+    DownloadDay,
+    Episode,
+    RolledUpDay,
+    Show,
+    ShowDownloadDay,
+    utcnow,
+)
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 731  # two years of days: a table and a chart people can still read
@@ -115,46 +124,100 @@ def _parse_date(value: str | None, name: str, details: list[dict[str, str]]) -> 
 
 def show_stats(show: Show, period: Period) -> DownloadStats:
     episode_ids = select(Episode.id).where(Episode.show_id == show.id).scalar_subquery()
-    stats = _stats(Download.episode_id.in_(episode_ids), period, f'show "{show.title}"')
+    stats = _stats(
+        Download.episode_id.in_(episode_ids),
+        (ShowDownloadDay, ShowDownloadDay.show_id == show.id),
+        period,
+        f'show "{show.title}"',
+    )
     stats.extra = {"show": show.slug}
     return stats
 
 
 def episode_stats(episode: Episode, period: Period) -> DownloadStats:
-    stats = _stats(Download.episode_id == episode.id, period, f'episode "{episode.title}"')
+    stats = _stats(
+        Download.episode_id == episode.id,
+        (DownloadDay, DownloadDay.episode_id == episode.id),
+        period,
+        f'episode "{episode.title}"',
+    )
     stats.extra = {"episode": {"id": episode.id, "guid": episode.guid, "title": episode.title}}
     return stats
 
 
-def _stats(which: ColumnElement[bool], period: Period, subject: str) -> DownloadStats:
-    in_period = (which, Download.day >= period.since, Download.day <= period.until)
-    counted = (Download.is_bot.is_(False), Download.is_filtered.is_(False))
-    per_day = dict(
-        db.session.execute(
-            select(Download.day, func.count()).where(*in_period, *counted).group_by(Download.day)
+def _stats(
+    raw: ColumnElement[bool],
+    rollup: tuple[Any, ColumnElement[bool]],
+    period: Period,
+    subject: str,
+) -> DownloadStats:
+    """Counts per (day, app, bot flag): from the daily rollups for the days rolled up
+    (see rollup.py), from raw rows for the others (today, or before the first rollup);
+    then summed per day, per app and for bots here."""
+    use_rollups = current_app.config.get("STATS_READ_ROLLUPS", True)
+    rolled_days = (
+        set()
+        if not use_rollups
+        else set(
+            db.session.scalars(
+                select(RolledUpDay.day).where(
+                    RolledUpDay.day >= period.since, RolledUpDay.day <= period.until
+                )
+            )
         )
-        .tuples()
-        .all()
     )
-    by_app = db.session.execute(
-        select(Download.app_name, func.count().label("n"))
-        .where(*in_period, *counted)
-        .group_by(Download.app_name)
-        .order_by(func.count().desc(), Download.app_name)
-    ).all()
-    bots = db.session.scalar(
-        select(func.count()).select_from(Download).where(*in_period, Download.is_bot.is_(True))
-    )
-    filtered = db.session.scalar(
-        select(func.count())
-        .select_from(Download)
-        .where(*in_period, Download.is_bot.is_(False), Download.is_filtered.is_(True))
-    )
+    rows: list[tuple[date, str, bool, int]] = []
+    filtered = 0
+    if rolled_days:
+        model, rolled = rollup
+        rows += (
+            db.session.execute(
+                select(model.day, model.app_name, model.is_bot, func.sum(model.downloads))
+                .where(rolled, model.day >= period.since, model.day <= period.until)
+                .group_by(model.day, model.app_name, model.is_bot)
+            )
+            .tuples()
+            .all()
+        )
+    raw_days = [day for day in period.days if day not in rolled_days]
+    if raw_days:
+        # Usually just today (and yesterday before the rollup ran): read only that range,
+        # not the period's raw rows.
+        first, last = raw_days[0], raw_days[-1]
+        in_period = [raw, Download.day >= first, Download.day <= last]
+        rolled_inside = sorted(day for day in rolled_days if first <= day <= last)
+        if rolled_inside:
+            in_period.append(Download.day.not_in(rolled_inside))
+        rows += (
+            db.session.execute(
+                select(Download.day, Download.app_name, Download.is_bot, func.count())
+                .where(*in_period, Download.is_filtered.is_(False))
+                .group_by(Download.day, Download.app_name, Download.is_bot)
+            )
+            .tuples()
+            .all()
+        )
+        # Over the per-network user-agent cap: stored, shown, not counted. Rollups leave
+        # them out, so past rolled-up days report none.
+        filtered = db.session.scalar(  # type: ignore[assignment]
+            select(func.count())
+            .select_from(Download)
+            .where(*in_period, Download.is_bot.is_(False), Download.is_filtered.is_(True))
+        )
+    per_day: dict[date, int] = {}
+    per_app: dict[str, int] = {}
+    bots = 0
+    for day, app, is_bot, count in rows:
+        if is_bot:
+            bots += int(count)
+            continue
+        per_day[day] = per_day.get(day, 0) + int(count)
+        per_app[app] = per_app.get(app, 0) + int(count)
     return DownloadStats(
         subject=subject,
         period=period,
-        days=[(day, int(per_day.get(day, 0))) for day in period.days],
-        by_app=[(app, int(n)) for app, n in by_app],
-        bot_downloads=int(bots or 0),
+        days=[(day, per_day.get(day, 0)) for day in period.days],
+        by_app=sorted(per_app.items(), key=lambda item: (-item[1], item[0])),
+        bot_downloads=bots,
         filtered_downloads=int(filtered or 0),
     )

@@ -18,6 +18,8 @@ def init_app(app: Flask) -> None:
         docs,
         episode_files,
         episodes,
+        imports,
+        jobs,
         shows,
         stats,
         uploads,

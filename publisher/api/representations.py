@@ -84,8 +84,9 @@ def transcript_out(episode: Episode, transcript) -> TranscriptOut:
 
 def episode_out(episode: Episode, now: datetime) -> EpisodeOut:
     media = None
-    if episode.storage_key:
+    if episode.storage_key or episode.external_media_url:
         media = Media(
+            external=episode.storage_key is None,
             url=enclosure_url(episode),
             size=episode.size_bytes,
             mime_type=episode.mime_type,

@@ -253,6 +253,11 @@ class Media(Output):
     sample_rate: int | None = Field(description="Hz.")
     channels: int | None
     codec: str | None
+    external: bool = Field(
+        False,
+        description="True while the audio is still at the host it was imported from "
+        "(`shows import --no-media`): the enclosure URL redirects there.",
+    )
 
 
 class EpisodeOut(Output):

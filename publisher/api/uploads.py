@@ -2,20 +2,16 @@
 
 1. ``POST /shows/<slug>/uploads`` presigns a multipart upload (one URL per part);
 2. the client PUTs each part to its URL and keeps the ETags;
-3. ``POST /shows/<slug>/uploads/complete`` probes the object in place and creates the
-   episode (201), or deletes the object and explains why it was refused.
+3. ``POST /shows/<slug>/uploads/complete`` answers 202 with a job (``/api/v1/jobs/<id>``)
+   that probes the object in place and creates the episode, or deletes the object and
+   says why it was refused (the job's ``error``).
 """
 
 from __future__ import annotations
 
 from publisher.api.blueprint import bp
-from publisher.api.representations import episode_out
-from publisher.api.schemas import (
-    DirectUploadComplete,
-    DirectUploadCreate,
-    DirectUploadOut,
-    EpisodeOut,
-)
+from publisher.api.jobs import JobOut, job_out
+from publisher.api.schemas import DirectUploadComplete, DirectUploadCreate, DirectUploadOut
 from publisher.api.spec import api_route, current_user_or_none
 from publisher.extensions import db
 from publisher.models import utcnow
@@ -34,13 +30,16 @@ def create_upload(slug: str, body: DirectUploadCreate) -> tuple[DirectUploadOut,
 
 
 @api_route(bp, "/shows/<slug>/uploads/complete", "POST", auth="editor", tag="episodes",
-           body=DirectUploadComplete, response=EpisodeOut, status=201,
+           body=DirectUploadComplete, response=JobOut, status=202,
            errors=[409, 503])  # fmt: skip
-def complete_upload(slug: str, body: DirectUploadComplete) -> tuple[EpisodeOut, int]:
-    """Finish a direct upload: the audio is probed in place and the episode created."""
+def complete_upload(slug: str, body: DirectUploadComplete) -> tuple[JobOut, int]:
+    """Finish a direct upload: a job probes the audio in place and creates the episode."""
     now = utcnow()
-    show = get_show(slug, current_user_or_none())
+    user = current_user_or_none()
+    show = get_show(slug, user)
     parts = [part.model_dump() for part in body.parts]
-    episode = ops.complete_direct_upload(show, body.upload_id, body.key, parts, body, now)
+    job = ops.request_direct_upload_completion(
+        show, body.upload_id, body.key, parts, body, user.id, now
+    )
     db.session.commit()
-    return episode_out(episode, now), 201
+    return job_out(job), 202

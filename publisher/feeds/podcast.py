@@ -23,7 +23,7 @@ from typing import cast as typed_as
 from urllib.parse import quote
 
 from flask import current_app
-from sqlalchemy import Text, and_, case, cast, func, select
+from sqlalchemy import Text, and_, case, cast, func, or_, select
 from sqlalchemy.sql import ColumnElement
 
 from publisher import urls
@@ -54,7 +54,9 @@ TIMED_TRANSCRIPTS = ("srt", "vtt")
 
 def has_media() -> ColumnElement[bool]:
     """An episode needs stored audio to be a feed item (an enclosure is required)."""
-    return and_(Episode.storage_key.is_not(None), Episode.size_bytes.is_not(None))
+    # Imported with --no-media: the audio is still at the old host (external_media_url).
+    has_audio = or_(Episode.storage_key.is_not(None), Episode.external_media_url.is_not(None))
+    return and_(has_audio, Episode.size_bytes.is_not(None))
 
 
 def listable(now: datetime) -> ColumnElement[bool]:
@@ -144,7 +146,7 @@ _ITEM_COLUMNS = (
     Episode.number,
     Episode.episode_type,
     Episode.explicit,
-    Episode.storage_key,
+    func.coalesce(Episode.storage_key, Episode.external_media_url).label("storage_key"),
     Episode.mime_type,
     Episode.size_bytes,
     Episode.duration_seconds,
@@ -203,7 +205,7 @@ class _Urls:
         self.holder.storage_key = storage_key
         extension = _extension(self.holder)
         a, b, c = self.enclosure
-        enclosure = f"{a}{guid}{b}{extension}{c}"
+        enclosure = f"{a}{urls.media_token(guid)}{b}{extension}{c}"
         quoted = slug if _SAFE_SLUG.match(slug) else quote(slug)
         link = f"{self.episode[0]}{quoted}{self.episode[1]}"
         if not self.checked:

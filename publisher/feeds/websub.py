@@ -3,8 +3,9 @@ rel="hub"``) and a commit that changes public content pings it, so subscribers h
 new episode in seconds instead of at their next poll.
 
 The ping is ``POST hub`` with ``hub.mode=publish&hub.url=<feed>`` (the form hubs such as
-Google's and Superfeedr accept), sent after the commit from a background thread with a
-short timeout: a slow or absent hub never delays or fails the request. Scheduled
+Google's and Superfeedr accept), sent by a ``websub.ping`` job that the committing
+transaction requests (so it exists exactly when the change does): a slow or absent hub
+never delays or fails the request, and a hub that is down is tried again with backoff. Scheduled
 episodes go public with no commit: ``flask feeds websub-ping`` (run it from cron every
 minute) pings for every feed whose content changed since it was last rendered.
 """
@@ -12,10 +13,6 @@ minute) pings for every feed whose content changed since it was last rendered.
 from __future__ import annotations
 
 import logging
-import threading
-import urllib.parse
-import urllib.request
-from collections.abc import Iterable
 
 from flask import current_app, has_app_context
 from sqlalchemy import inspect, select
@@ -23,40 +20,14 @@ from sqlalchemy.orm import Session
 
 from publisher import urls
 from publisher.extensions import db
-from publisher.models import Article, Episode, FeedRendering, Show, utcnow
+from publisher.models import Article, Episode, FeedRendering, Job, Show, utcnow
+from publisher.podcasting.websub import send_pings
+
+__all__ = ["changed_feeds", "send_pings"]
 
 logger = logging.getLogger(__name__)
 
-PING_TIMEOUT = 5.0
 _PENDING = "publisher_websub_pending"
-
-
-def send_pings(hub: str, feed_urls: Iterable[str], timeout: float = PING_TIMEOUT) -> list[int]:
-    """POST one publish notification per feed URL; return the hub's status codes."""
-    statuses = []
-    for feed in feed_urls:
-        data = urllib.parse.urlencode({"hub.mode": "publish", "hub.url": feed}).encode()
-        request = urllib.request.Request(  # noqa: S310  (the hub URL is the operator's config)
-            hub,
-            data=data,
-            headers={"Content-Type": "application/x-www-form-urlencoded"},
-            method="POST",
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=timeout) as answer:  # noqa: S310  # nosec B310 (operator-set hub)
-                statuses.append(answer.status)
-        except OSError as exc:  # URLError, HTTPError, timeouts
-            logger.warning("WebSub ping to %s for %s failed: %s", hub, feed, exc)
-            statuses.append(getattr(exc, "code", 0) or 0)
-    return statuses
-
-
-def ping_in_background(hub: str, feed_urls: list[str]) -> threading.Thread:
-    thread = threading.Thread(
-        target=send_pings, args=(hub, feed_urls), name="websub-ping", daemon=True
-    )
-    thread.start()
-    return thread
 
 
 def _released_or_changing(obj: Episode | Article, session: Session) -> bool:
@@ -106,14 +77,18 @@ def note_feeds_touched(session: Session, flush_context, instances) -> None:
     pending.update(_feeds_touched(session))
 
 
-def ping_after_commit(session: Session) -> None:
-    """after_commit: ping the hub for the feeds the transaction changed."""
-    pending = session.info.pop(_PENDING, None)
-    if not pending or not has_app_context():
+def request_ping_before_commit(session: Session) -> None:
+    """before_commit: request a ``websub.ping`` job for the feeds the transaction changes,
+    in that transaction (so the job exists exactly when the change does)."""
+    if not has_app_context() or not current_app.config.get("WEBSUB_HUB"):
         return
-    hub = current_app.config.get("WEBSUB_HUB")
-    if hub:
-        ping_in_background(hub, sorted(pending))
+    session.flush()  # the last changes' feeds too (note_feeds_touched collects them)
+    pending = session.info.pop(_PENDING, None)
+    if pending:
+        hub = current_app.config["WEBSUB_HUB"]
+        Job.request("websub.ping", {"hub": hub, "feeds": sorted(pending)},
+                    title=f"WebSub ping of {len(pending)} feed(s)")  # fmt: skip
+        session.flush()
 
 
 def forget_after_rollback(session: Session, previous_transaction) -> None:

@@ -115,14 +115,25 @@ def create_direct_upload(
     }
 
 
+def check_staging_key(show: Show, key: str) -> None:
+    """422 unless ``key`` is one of ``show``'s staging keys (and the store takes them)."""
+    _multipart_store()
+    if not isinstance(key, str) or not key.startswith(staging_prefix(show)) or ".." in key:
+        raise ValidationError("This upload key does not belong to this show's uploads.")
+
+
+def staged_exists(key: str) -> bool:
+    """Whether a completed staging object is there (a retry after a crash finds it)."""
+    return _multipart_store().exists(key)
+
+
 def finish_direct_upload(show: Show, upload_id: str, key: str, parts: list[dict]) -> str:
     """Complete the multipart upload of ``key`` (one of ``show``'s staging keys) and return
     the key. ``parts``: [{"part_number", "etag"}] as the client received them (may be
     empty: the parts S3 holds are used). The caller stores it (``store_staged``) or
     removes it."""
+    check_staging_key(show, key)
     storage = _multipart_store()
-    if not isinstance(key, str) or not key.startswith(staging_prefix(show)) or ".." in key:
-        raise ValidationError("This upload key does not belong to this show's uploads.")
     try:
         uploaded = storage.list_parts(key, upload_id)
     except ObjectNotFound:

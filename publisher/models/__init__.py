@@ -5,12 +5,14 @@ from publisher.models.base import UTCDateTime, utcnow
 from publisher.models.download import DailySalt, Download
 from publisher.models.episode import Episode
 from publisher.models.feed_rendering import FeedRendering
+from publisher.models.job import Job, JobStatus
 from publisher.models.publication import (
     effective_status,
     is_public,
     public_filter,
     scheduled_filter,
 )
+from publisher.models.rollup import DownloadDay, RolledUpDay, ShowDownloadDay
 from publisher.models.show import Show, podcast_guid_for
 from publisher.models.storage_write import StorageWrite
 from publisher.models.tag import Tag, article_tags, episode_tags
@@ -25,12 +27,17 @@ __all__ = [
     "ArticleRelated",
     "DailySalt",
     "Download",
+    "DownloadDay",
     "Episode",
     "EpisodeTranscript",
     "EpisodeType",
     "FeedRendering",
+    "Job",
+    "JobStatus",
     "Role",
+    "RolledUpDay",
     "Show",
+    "ShowDownloadDay",
     "ShowStatus",
     "ShowType",
     "Status",

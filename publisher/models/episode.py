@@ -47,7 +47,9 @@ class Episode(PublicationMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     show_id: Mapped[int] = mapped_column(ForeignKey("shows.id", ondelete="CASCADE"))
     # Set once at creation and never changed, not even when the audio is replaced.
-    guid: Mapped[str] = mapped_column(String(64), unique=True, default=new_guid)
+    # Imported episodes keep their feed's guid exactly (podcast apps match on it), and
+    # other hosts' guids can be long URLs.
+    guid: Mapped[str] = mapped_column(String(500), unique=True, default=new_guid)
     slug: Mapped[str] = mapped_column(String(150))
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")  # sanitized HTML
@@ -73,6 +75,9 @@ class Episode(PublicationMixin, db.Model):
     # Bytes before the first audio frame (ID3 tag, MP4 boxes…): download counting needs it.
     audio_offset_bytes: Mapped[int] = mapped_column(BigInteger, default=0)
     media_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Imported with --no-media: the audio stays at the old host; the enclosure URL
+    # redirects there until `shows import --with-media` stores it (then this is cleared).
+    external_media_url: Mapped[str | None] = mapped_column(String(2000))
 
     artwork_key: Mapped[str | None] = mapped_column(String(500))
     artwork_mime: Mapped[str | None] = mapped_column(String(50))
@@ -118,6 +123,11 @@ class Episode(PublicationMixin, db.Model):
         """The canonical file extension of the stored audio, used in enclosure URLs."""
         if self.storage_key and "." in self.storage_key.rsplit("/", 1)[-1]:
             return self.storage_key.rsplit(".", 1)[-1].lower()
+        if self.external_media_url:
+            name = self.external_media_url.split("?", 1)[0].rsplit("/", 1)[-1]
+            extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+            if extension in ("mp3", "m4a", "ogg", "opus", "flac", "wav"):
+                return extension
         return "mp3"
 
     def __repr__(self) -> str:

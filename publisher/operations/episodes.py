@@ -32,7 +32,7 @@ from publisher.media.ingest import (
 )
 from publisher.media.probe import AudioInfo
 from publisher.media.storage import get_storage
-from publisher.models import Episode, Show, Status, User, utcnow
+from publisher.models import Episode, Job, Show, Status, User, utcnow
 from publisher.models.episode import new_guid
 from publisher.models.races import generated_slug, savepoint
 from publisher.operations.elements import EpisodeElements, episode_columns, plain
@@ -129,6 +129,28 @@ def start_direct_upload(
     return direct.create_direct_upload(show, filename, size, content_type)
 
 
+def request_direct_upload_completion(
+    show: Show,
+    upload_id: str,
+    key: str,
+    parts: list[dict[str, Any]],
+    data: EpisodeFields | dict[str, Any] | None,
+    user_id: int | None,
+    now: datetime | None = None,
+) -> Job:
+    """Check what can be checked now (the key, the fields: 4xx at once) and request the
+    ``uploads.complete`` job that finishes the upload (queued when the caller commits)."""
+    direct.check_staging_key(show, key)
+    _new_episode_fields(show, data, now or utcnow())
+    fields = sent_fields(validated(EpisodeFields, data or {}), EpisodeFields)
+    if isinstance(fields.get("publish_at"), datetime):
+        fields["publish_at"] = fields["publish_at"].isoformat()
+    arguments = {"show_id": show.id, "upload_id": upload_id, "key": key, "parts": parts,
+                 "fields": fields}  # fmt: skip
+    return Job.request("uploads.complete", arguments, title=f"Upload to {show.slug}",
+                       user_id=user_id)  # fmt: skip
+
+
 def complete_direct_upload(
     show: Show,
     upload_id: str,
@@ -136,11 +158,14 @@ def complete_direct_upload(
     parts: list[dict[str, Any]],
     data: EpisodeFields | dict[str, Any] | None = None,
     now: datetime | None = None,
+    *,
+    already_finished: bool = False,
 ) -> Episode:
     """Finish a direct upload and create the episode (flushed, not committed); a file we
-    cannot serve is deleted and ProbeError explains why."""
+    cannot serve is deleted and ProbeError explains why. ``already_finished``: an earlier
+    attempt completed the multipart upload and stopped before its commit."""
     fields = _new_episode_fields(show, data, now or utcnow())
-    staged = direct.finish_direct_upload(show, upload_id, key, parts)
+    staged = key if already_finished else direct.finish_direct_upload(show, upload_id, key, parts)
     try:
         info, size, filename = direct.probe_staged(staged)
         episode = _new_episode(show, fields, info, filename)

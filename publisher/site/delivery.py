@@ -30,6 +30,7 @@ from werkzeug.http import http_date, is_resource_modified, quote_etag
 from werkzeug.wrappers import Response as BaseResponse
 from werkzeug.wsgi import wrap_file
 
+from publisher import urls
 from publisher.analytics import counting
 from publisher.analytics.counting import PROGRESS_COLUMNS, Coverage, progress_of_client
 from publisher.cors import public_cors
@@ -54,9 +55,12 @@ ENCLOSURE_CACHE_CONTROL = "private, max-age=86400"
 def media(guid: str, ext: str):
     """An episode's audio: byte ranges from the local store, or a redirect to the store."""
     visitor = counting.identify(request)
+    guid = urls.guid_from_media_token(guid)
     episode, seen = _public_episode(guid, visitor)
     if seen is None or seen.counted:
         visitor = None  # already a download today (or not counting): nothing to record
+    if not episode.storage_key and episode.external_media_url:  # imported with --no-media
+        return _redirect_to_store(episode, episode.external_media_url, visitor, seen)
     storage = get_storage()
     url = storage.public_url(
         episode.storage_key, expires=int(current_app.config["S3_PRESIGN_EXPIRES"])
@@ -86,6 +90,7 @@ class EpisodeMedia:
     duration_seconds: float | None
     audio_offset_bytes: int
     sha256: str | None
+    external_media_url: str | None
 
 
 MEDIA_COLUMNS = tuple(getattr(Episode, f.name) for f in fields(EpisodeMedia))
@@ -113,7 +118,7 @@ def _public_episode(
             row = conn.execute(_lookup(counting=False), params).first()
     media_columns = len(MEDIA_COLUMNS)
     episode = EpisodeMedia(*row[:media_columns]) if row is not None else None
-    if row is None or episode is None or not episode.storage_key:
+    if row is None or episode is None or not (episode.storage_key or episode.external_media_url):
         raise NotFound("There is no published episode at this address.")
     progress = row[media_columns:]
     return episode, counting.coverage_from_row(progress) if progress else None

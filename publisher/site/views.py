@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import render_template, request
 
+from publisher import urls
 from publisher.models import utcnow
 from publisher.pagination import page_argument
 from publisher.site import queries
@@ -88,5 +89,5 @@ def search():
 @cached_page
 def embed(guid: str):
     """A bare player page other sites may put in an iframe."""
-    episode = queries.embeddable_episode(guid, utcnow())
+    episode = queries.embeddable_episode(urls.guid_from_media_token(guid), utcnow())
     return render_template("site/embed.html", episode=episode)

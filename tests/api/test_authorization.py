@@ -61,6 +61,12 @@ ROUTES: dict[str, Callable[[Site], tuple[str, str, dict[str, Any]]]] = {
     ),
     "api.get_show_stats": lambda s: ("GET", f"/api/v1/shows/{s.show}/stats", {}),
     "api.get_episode_stats": lambda s: ("GET", f"/api/v1/episodes/{s.episode}/stats", {}),
+    "api.get_job": lambda s: ("GET", f"/api/v1/jobs/{'0' * 32}", {}),
+    "api.create_import": lambda s: (
+        "POST",
+        "/api/v1/imports",
+        {"json": {"source": "http://127.0.0.1:9/feed.xml"}},
+    ),
     "api.put_show_artwork": lambda s: (
         "PUT",
         f"/api/v1/shows/{s.show}/artwork",
@@ -98,7 +104,7 @@ ROUTES: dict[str, Callable[[Site], tuple[str, str, dict[str, Any]]]] = {
 CALLERS = ["anonymous", "revoked", "editor", "admin"]
 # This app keeps media on the filesystem, where direct uploads answer 409 once the caller
 # is let in (test_uploads.py runs them against S3): enough to tell 401/403 from allowed.
-ALLOWED_STATUS = {"api.create_upload": 409, "api.complete_upload": 409}
+ALLOWED_STATUS = {"api.create_upload": 409, "api.complete_upload": 409, "api.get_job": 404}
 # Nothing to remove or read yet on the seeded site: a 404 once the caller is let in.
 ALLOWED_STATUS |= dict.fromkeys(
     ["api.delete_show_artwork", "api.delete_episode_artwork", "api.remove_transcript",

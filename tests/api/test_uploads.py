@@ -6,6 +6,7 @@ import urllib.request
 
 import pytest
 
+from publisher.jobs import get_queue
 from tests.s3server import bucket_keys
 from tests.support.api import error_fields
 
@@ -31,7 +32,16 @@ def put_parts(plan: dict, data: bytes) -> list[dict]:
     return done
 
 
-def test_direct_upload_creates_a_probed_episode(editor, factory, audio, s3_client, s3_bucket):
+def complete_job(app, editor, response) -> dict:
+    """The 202 answer's job, run by the queue as a consumer would; returns it finished."""
+    assert response.status_code == 202, response.get_json()
+    job = response.get_json()
+    assert job["status"] == "queued" and job["kind"] == "uploads.complete"
+    get_queue(app).run_pending()
+    return editor.get(f"/api/v1/jobs/{job['id']}").get_json()
+
+
+def test_direct_upload_creates_a_probed_episode(app, editor, factory, audio, s3_client, s3_bucket):
     factory.show(slug="s")
     data = audio("m4a", seconds=3, channels=2).read_bytes()
     plan = editor.post(
@@ -54,8 +64,9 @@ def test_direct_upload_creates_a_probed_episode(editor, factory, audio, s3_clien
             "season": 1,
         },
     )
-    assert response.status_code == 201, response.get_json()
-    episode = response.get_json()
+    job = complete_job(app, editor, response)
+    assert job["status"] == "done", job
+    episode = editor.get(f"/api/v1/episodes/{job['result']['episode_id']}").get_json()
     assert (episode["title"], episode["status"], episode["season"]) == ("Interview", "published", 1)
     assert episode["duration"] == pytest.approx(3.0, abs=0.1)
     media = episode["media"]
@@ -65,7 +76,7 @@ def test_direct_upload_creates_a_probed_episode(editor, factory, audio, s3_clien
     assert key.endswith(f"/{episode['guid']}/interview.m4a")
 
 
-def test_completing_with_not_audio_deletes_the_object(editor, factory, s3_client, s3_bucket):
+def test_completing_with_not_audio_deletes_the_object(app, editor, factory, s3_client, s3_bucket):
     factory.show(slug="s")
     data = b"hello, this is text and not audio at all\n" * 100
     plan = editor.post(
@@ -76,8 +87,9 @@ def test_completing_with_not_audio_deletes_the_object(editor, factory, s3_client
         "/api/v1/shows/s/uploads/complete",
         json={"upload_id": plan["upload_id"], "key": plan["key"], "parts": parts},
     )
-    assert response.status_code == 422
-    assert response.get_json()["error"]["code"] == "unsupported_media"
+    job = complete_job(app, editor, response)
+    assert job["status"] == "failed" and job["attempts"] == 1  # retrying cannot help
+    assert "not" in job["error"] and "The uploaded file was deleted." in job["error"]
     assert bucket_keys(s3_client, s3_bucket) == []
 
 

@@ -9,7 +9,8 @@ from urllib.parse import parse_qs
 import pytest
 
 from publisher.extensions import db
-from publisher.models import Episode, Show
+from publisher.jobs import get_queue
+from publisher.models import Episode, Job, Show
 from tests.support.feeds import NS, get_feed
 
 
@@ -18,13 +19,15 @@ class Hub:
 
     def __init__(self) -> None:
         self.pings: list[dict[str, list[str]]] = []
+        self.app = None
+        self.status = 204
         hub = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", 0))
                 hub.pings.append(parse_qs(self.rfile.read(length).decode()))
-                self.send_response(204)
+                self.send_response(hub.status)
                 self.end_headers()
 
             def log_message(self, *args) -> None:
@@ -35,24 +38,18 @@ class Hub:
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
-    @staticmethod
-    def pings_sent(timeout: float = 5.0) -> None:
-        """Wait for the app's ping threads to finish. The commit starts them before it
-        returns, and a ping is recorded before the hub answers it, so once they are done
-        every ping has arrived and no other is on its way."""
-        for thread in threading.enumerate():
-            if thread.name == "websub-ping":
-                thread.join(timeout)
-                assert not thread.is_alive(), "a WebSub ping is still being sent"
-
     def urls_pinged(self) -> list[str]:
-        self.pings_sent()
+        """Run the queued ping jobs, as a consumer would. A job sends its pings before it
+        returns, and a ping is recorded before the hub answers it, so once the queue is
+        empty every ping has arrived and no other is on its way."""
+        if self.app is not None:
+            get_queue(self.app).run_pending()
         assert all(p["hub.mode"] == ["publish"] for p in self.pings)
         return sorted(p["hub.url"][0] for p in self.pings)
 
     def settle(self) -> None:
-        """Wait for the pings already on their way, then forget them."""
-        self.pings_sent()
+        """Send the pings already requested, then forget them."""
+        self.urls_pinged()
         self.pings.clear()
 
     def close(self) -> None:
@@ -69,8 +66,16 @@ def hub():
 
 @pytest.fixture
 def app_config(hub):
-    hub.settle()  # nothing left over from the previous test
-    return {"WEBSUB_HUB": hub.url, "FEED_RECHECK_SECONDS": 0}
+    hub.pings.clear()
+    hub.status = 204
+    return {"WEBSUB_HUB": hub.url, "FEED_RECHECK_SECONDS": 0, "JOBS_RETRY_DELAY": 0}
+
+
+@pytest.fixture(autouse=True)
+def _hub_runs_jobs_of(app, hub):
+    hub.app = app
+    yield
+    hub.app = None
 
 
 def test_feeds_name_the_hub(client, factory, hub):
@@ -134,3 +139,34 @@ def test_the_cron_command_needs_a_hub(app, runner):
     result = runner.invoke(args=["feeds", "websub-ping"])
     assert result.exit_code != 0
     assert "WEBSUB_HUB is not set" in result.output
+
+
+def test_a_ping_is_a_job_and_a_hub_that_is_down_is_tried_again(app, factory, hub):
+    show = factory.show()
+    hub.status = 503
+    factory.episode(show=show)
+    queue = get_queue(app)
+    queue.run_pending()
+    with app.app_context():
+        job = db.session.scalar(db.select(Job).where(Job.kind == "websub.ping"))
+        assert job.status == "queued"  # waiting for its retry
+        assert "503" in job.message and job.attempts == 1
+        assert "trying again in 30 s" in job.message  # the hub gets time to come back
+    hub.status = 204
+    hub.pings.clear()
+    queue.run_pending(include_scheduled=True)  # as if 30 s had passed
+    assert hub.urls_pinged() == [f"http://publisher.test/shows/{show.slug}/feed.xml"]
+    with app.app_context():
+        job = db.session.get(Job, job.id)
+        assert job.status == "done" and job.attempts == 2
+        assert job.result["statuses"] == [204]
+
+
+def test_a_rolled_back_change_requests_no_ping(app, factory, hub):
+    show = factory.show()
+    with app.app_context():
+        db.session.get(Show, show.id).title = "Never saved"
+        db.session.flush()
+        db.session.rollback()
+        assert db.session.scalar(db.select(db.func.count()).select_from(Job)) == 0
+    assert hub.urls_pinged() == []

@@ -1,0 +1,95 @@
+"""The one place where areas register their jobs and periodic jobs.
+
+Add a line to ``register_tasks``: ``registry.task(NAME, handler)`` where ``handler(job,
+**arguments)`` gets a ``JobContext`` (``job.progress(...)``) and the job's arguments
+(JSON values), does idempotent work (a re-run after a crash must finish the work, never
+duplicate it), and returns a small JSON result. Raise ``JobFailed(message)`` (or a
+``PublisherError``) for a failure that retrying cannot fix; any other exception is
+retried with backoff. Schedule with ``registry.every(crontab(...), NAME)``.
+
+Request a job from any edge with ``Job.request(NAME, {...})`` and commit.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from publisher.jobs.registry import JobFailed, Registry, crontab
+from publisher.jobs.runner import JobContext
+
+
+def register_tasks(registry: Registry) -> None:
+    # feeds: tell the WebSub hub a feed changed (hubs can be down: retry for ~15 min).
+    registry.task("websub.ping", ping_websub_hub, max_attempts=6, retry_delay=30)
+    # media: probe and store the audio of a finished direct-to-S3 upload.
+    registry.task("uploads.complete", complete_direct_upload, max_attempts=3)
+    # import: a show and its episodes from another host's feed (docs/import.md).
+    registry.task("imports.run", run_import, max_attempts=5, retry_delay=30)
+    # analytics: daily rollup of downloads (and retention), byte-progress pruning.
+    registry.task("stats.rollup", rollup_downloads)
+    registry.task("stats.prune", prune_progress)
+    registry.every(crontab(minute="5"), "stats.rollup")  # hourly: late rows, new days
+    registry.every(crontab(minute="10", hour="0"), "stats.prune")
+
+
+# ---------------------------------------------------------------------------- feeds
+
+
+def ping_websub_hub(job: JobContext, hub: str, feeds: list[str]) -> dict[str, Any]:
+    from publisher.podcasting.websub import send_pings
+
+    statuses = send_pings(hub, feeds)
+    failed = [feed for feed, status in zip(feeds, statuses, strict=True) if not 200 <= status < 300]
+    job.progress(done=len(feeds) - len(failed), total=len(feeds))
+    if failed:
+        # Retried with backoff; pinging the feeds that got through again is harmless.
+        raise ConnectionError(f"the hub {hub} did not accept {len(failed)} ping(s): {statuses}")
+    return {"hub": hub, "feeds": feeds, "statuses": statuses}
+
+
+# ---------------------------------------------------------------------------- media
+
+
+def complete_direct_upload(job: JobContext, **arguments: Any) -> dict[str, Any]:
+    from publisher.jobs.uploads import complete
+
+    return complete(job, **arguments)
+
+
+# ---------------------------------------------------------------------------- import
+
+
+def run_import(job: JobContext, **arguments: Any) -> dict[str, Any]:
+    from publisher.jobs.imports import run_import_job
+
+    return run_import_job(job, **arguments)
+
+
+# ---------------------------------------------------------------------------- analytics
+
+
+def rollup_downloads(job: JobContext, days: list[str] | None = None) -> dict[str, Any]:
+    from datetime import date
+
+    from publisher.analytics.rollup import roll_up
+
+    wanted = [date.fromisoformat(day) for day in days] if days else None
+    report = roll_up(wanted, progress=lambda done, total: job.progress(done=done, total=total))
+    return report
+
+
+def prune_progress(job: JobContext) -> dict[str, Any]:
+    """Past days' salts, client hashes and user agents forgotten, progress rows removed
+    (docs/security.md): the listener-privacy rule, daily."""
+    from dataclasses import asdict
+
+    from publisher.analytics.privacy import forget_past_days
+    from publisher.extensions import db
+    from publisher.models import utcnow
+
+    forgotten = forget_past_days(today=utcnow().date())
+    db.session.commit()
+    return asdict(forgotten)
+
+
+__all__ = ["JobFailed", "register_tasks"]
