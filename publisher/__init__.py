@@ -46,10 +46,12 @@ def register_blueprints(app: Flask) -> None:
     from publisher.api import bp as api_bp
     from publisher.feeds import bp as feeds_bp
     from publisher.site import bp as site_bp
+    from publisher.studio import init_studio
 
     app.register_blueprint(site_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(feeds_bp)
+    init_studio(app)
 
 
 def register_error_handlers(app: Flask) -> None:

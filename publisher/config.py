@@ -44,6 +44,15 @@ class DefaultConfig:
     RATELIMIT_STORAGE_URI = "memory://"  # redis://… when several processes serve the API
     API_RATE_LIMIT = "600 per minute"  # per token
     API_ANONYMOUS_RATE_LIMIT = "120 per minute"  # per IP, without a token
+    # Shared state for several processes (rate limits; docs/studio.md). Unset: in memory.
+    REDIS_URL: str | None = None
+    # Studio (docs/studio.md).
+    STUDIO_IDLE_MINUTES = 120  # a studio session unused this long must log in again
+    STUDIO_LOGIN_LIMITS_ENABLED = True
+    STUDIO_LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"  # failed sign-ins per e-mail
+    STUDIO_LOGIN_LIMIT_PER_ADDRESS = "20 per 15 minutes"  # failed sign-ins per address
+    PREVIEW_LINK_HOURS = 72  # how long a shared preview link works
+    SESSION_COOKIE_SECURE: bool | None = None  # None: Secure when PUBLIC_URL is https
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None
@@ -66,6 +75,8 @@ def load_config(app: Flask, overrides: dict[str, Any] | None = None) -> None:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _persistent_secret_key(instance)
     app.config["PUBLIC_URL"] = str(app.config["PUBLIC_URL"]).rstrip("/")
+    if app.config["SESSION_COOKIE_SECURE"] is None:
+        app.config["SESSION_COOKIE_SECURE"] = app.config["PUBLIC_URL"].startswith("https://")
     # The request-size safety net sits just above the upload limit so that ingest,
     # which counts bytes as it streams, is the one that answers with a clear 413.
     app.config["MAX_CONTENT_LENGTH"] = (int(app.config["MAX_UPLOAD_MB"]) + 1) * 1024 * 1024

@@ -20,6 +20,7 @@ from publisher.api.schemas import (
     episode_fields,
 )
 from publisher.api.spec import FileField, api_route, current_user_or_none
+from publisher.auth import require_show_member
 from publisher.extensions import db
 from publisher.media.ingest import delete_episode as remove_episode
 from publisher.media.ingest import ingest_episode, replace_episode_audio
@@ -59,6 +60,7 @@ def create_episode(slug: str, form: EpisodeCreateForm, files: dict[str, FileStor
     """Upload an episode: the audio is probed and stored, the episode created."""
     now = utcnow()
     show = ops.get_show(slug, current_user_or_none())
+    require_show_member(show)
     fields = episode_fields(form)
     ops.check_episode_slug(show, fields)
     fields = ops.publication_fields(fields, DRAFT, None, now)
@@ -89,6 +91,7 @@ def update_episode(
     """Change an episode's fields (JSON), or its audio too (multipart with `audio`)."""
     now = utcnow()
     episode = ops.get_episode(episode_id, current_user_or_none(), now)
+    require_show_member(episode.show)
     fields: dict[str, Any] = episode_fields(body or form)  # type: ignore[arg-type]
     ops.check_episode_slug(episode.show, fields, except_id=episode.id)
     audio = (files or {}).get("audio")
@@ -104,5 +107,7 @@ def update_episode(
            status=204, errors=[503])  # fmt: skip
 def delete_episode(episode_id: int) -> None:
     """Delete an episode and its media."""
-    remove_episode(ops.get_episode(episode_id, current_user_or_none(), utcnow()))
+    episode = ops.get_episode(episode_id, current_user_or_none(), utcnow())
+    require_show_member(episode.show)
+    remove_episode(episode)
     db.session.commit()

@@ -7,8 +7,10 @@ from publisher.api import operations as ops
 from publisher.api.representations import paginate, show_out
 from publisher.api.schemas import ShowCreate, ShowOut, ShowPage, ShowStatusQuery, ShowUpdate
 from publisher.api.spec import api_route, current_user_or_none
+from publisher.auth import require_show_member
 from publisher.extensions import db
 from publisher.models import Show, utcnow
+from publisher.operations.memberships import add_member
 
 
 def _out(show: Show) -> ShowOut:
@@ -31,6 +33,9 @@ def list_shows(query: ShowStatusQuery) -> ShowPage:
 def create_show(body: ShowCreate) -> tuple[ShowOut, int]:
     """Create a show."""
     show = ops.create_show(body.model_dump(exclude_unset=True))
+    user = current_user_or_none()
+    if user is not None and not user.is_admin:
+        add_member(show, user)  # an editor works on the shows they create
     db.session.commit()
     return _out(show), 201
 
@@ -46,6 +51,7 @@ def get_show(slug: str) -> ShowOut:
 def update_show(slug: str, body: ShowUpdate) -> ShowOut:
     """Change a show's fields (only those sent; the slug is fixed)."""
     show = ops.get_show(slug, current_user_or_none())
+    require_show_member(show)
     ops.update_show(show, body.model_dump(exclude_unset=True))
     db.session.commit()
     return _out(show)

@@ -19,6 +19,7 @@ from publisher.api.schemas import (
     episode_fields,
 )
 from publisher.api.spec import api_route, current_user_or_none
+from publisher.auth import require_show_member
 from publisher.extensions import db
 from publisher.media.direct import complete_direct_upload, create_direct_upload
 from publisher.models import DRAFT, utcnow
@@ -30,6 +31,7 @@ from publisher.models import DRAFT, utcnow
 def create_upload(slug: str, body: DirectUploadCreate) -> tuple[DirectUploadOut, int]:
     """Start a direct upload to the S3 store (409 when media is kept on the filesystem)."""
     show = ops.get_show(slug, current_user_or_none())
+    require_show_member(show)
     plan = create_direct_upload(show, body.filename, body.size, body.content_type or None)
     return DirectUploadOut(**plan), 201
 
@@ -41,6 +43,7 @@ def complete_upload(slug: str, body: DirectUploadComplete) -> tuple[EpisodeOut, 
     """Finish a direct upload: the audio is probed in place and the episode created."""
     now = utcnow()
     show = ops.get_show(slug, current_user_or_none())
+    require_show_member(show)
     fields = episode_fields(body)
     ops.check_episode_slug(show, fields)
     fields = ops.publication_fields(fields, DRAFT, None, now)

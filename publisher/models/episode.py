@@ -85,6 +85,8 @@ class Episode(PublicationMixin, db.Model):
     persons: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     # [{"start_time", "duration", "title"}], podcast:soundbite.
     soundbites: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # Bumped by every studio save: a save based on an older version is a conflict.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
