@@ -46,6 +46,7 @@ run: install
 # PUBLISHER_TEST_DATABASE_URL to run on PostgreSQL instead.
 test: install-test system-deps
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 	@if [ "$$CI" = "true" ]; then \
 	  echo "== The same suite on PostgreSQL ($(PG_TEST_URL))"; \
@@ -55,6 +56,7 @@ test: install-test system-deps
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install-test
 	$(BIN)/ruff format .

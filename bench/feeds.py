@@ -41,7 +41,7 @@ def make_app():
 
     from publisher import create_app
     from publisher.extensions import db
-    from publisher.feeds.models import FeedRendering
+    from publisher.models import FeedRendering
 
     app = create_app({"INSTANCE_PATH": os.environ["BENCH_INSTANCE"]})
 

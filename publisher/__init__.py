@@ -26,6 +26,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     load_config(app, config)
     register_logging(app)
     register_extensions(app)
+    register_session_hooks(app)
     register_blueprints(app)
     register_error_handlers(app)
     init_security_headers(app)
@@ -42,15 +43,23 @@ def register_extensions(app: Flask) -> None:
     init_proxy_fix(app)  # PROXY_FIX_X_FOR: the client address behind reverse proxies
 
 
-def register_blueprints(app: Flask) -> None:
-    from publisher.api import bp as api_bp
-    from publisher.feeds import bp as feeds_bp
-    from publisher.site import bp as site_bp
-    from publisher.studio import init_studio
+def register_session_hooks(app: Flask) -> None:
+    """What a commit triggers (storage cleanup, feed memo, WebSub): publisher/session_hooks.py."""
+    from publisher.session_hooks import register_session_hooks as register
 
-    app.register_blueprint(site_bp)
-    app.register_blueprint(api_bp)
-    app.register_blueprint(feeds_bp)
+    register(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Each surface's init_app imports its views and registers its blueprint."""
+    from publisher.api import init_app as init_api
+    from publisher.feeds import init_app as init_feeds
+    from publisher.site import init_app as init_site
+    from publisher.studio import init_app as init_studio
+
+    init_site(app)
+    init_api(app)
+    init_feeds(app)
     init_studio(app)
 
 
@@ -67,9 +76,16 @@ def register_templating(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
+    """Every area's ``flask --app wsgi …`` command group."""
+    from publisher.analytics.cli import stats_cli
     from publisher.cli import init_cli
+    from publisher.demo import demo_cli
+    from publisher.feeds.cli import feeds_cli
+    from publisher.media.cli import storage_cli
 
     init_cli(app)
+    for group in (demo_cli, storage_cli, stats_cli, feeds_cli):
+        app.cli.add_command(group)
 
 
 def register_logging(app: Flask) -> None:

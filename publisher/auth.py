@@ -13,6 +13,8 @@ from functools import wraps
 from typing import Any
 
 from flask import g, request
+from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import Forbidden, Unauthorized
 
@@ -55,12 +57,20 @@ def authenticate() -> User | None:
     token = ApiToken.find_active(plain)
     if token is None:
         raise _unauthorized("This token is unknown or has been revoked.")
-    now = utcnow()
-    if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
-        token.last_used_at = now
-        db.session.commit()
+    _note_use(token)
     g.api_user, g.api_token = token.user, token
     return token.user
+
+
+def _note_use(token: ApiToken) -> None:
+    """Record when the token was last used (at most once a minute), in its own short
+    autonomous write: the request's own transaction is the view's to commit or roll back."""
+    now = utcnow()
+    if token.last_used_at is not None and now - token.last_used_at <= LAST_USED_RESOLUTION:
+        return
+    with db.engine.begin() as connection:
+        connection.execute(update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now))
+    set_committed_value(token, "last_used_at", now)  # what the row holds; not a change
 
 
 def require_token(role: str = "editor") -> Callable:

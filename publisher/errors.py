@@ -1,4 +1,4 @@
-"""Our exceptions and the one place that maps errors to HTTP answers.
+"""The one place that maps errors (ours, in ``publisher.exceptions``, and HTTP ones) to answers.
 
 Pages get templates (templates/errors/); anything under /api/ gets
 ``{"error": {"code": "...", "message": "..."}}`` with the same status.
@@ -13,36 +13,20 @@ from typing import Any
 from flask import Flask, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from publisher.exceptions import Conflict, NotFound, PublisherError, ValidationError
 from publisher.extensions import db
 
 logger = logging.getLogger(__name__)
 
-
-class PublisherError(Exception):
-    """An error with a message a person can act on, and the HTTP status it maps to."""
-
-    status_code = 400
-    code = "bad_request"
-
-    def __init__(self, message: str, *, details: Any = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.details = details
-
-
-class NotFound(PublisherError):
-    status_code = 404
-    code = "not_found"
-
-
-class ValidationError(PublisherError):
-    status_code = 422
-    code = "validation_error"
-
-
-class Conflict(PublisherError):
-    status_code = 409
-    code = "conflict"
+# Re-exported for the modules that still import them from here (storage, probe).
+__all__ = [
+    "Conflict",
+    "NotFound",
+    "PublisherError",
+    "ValidationError",
+    "error_response",
+    "init_error_handlers",
+]
 
 
 def wants_json() -> bool:

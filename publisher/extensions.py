@@ -6,12 +6,10 @@ import sqlite3
 from pathlib import Path
 
 from flask import Flask
-from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData, event
-from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
 NAMING_CONVENTION = {
@@ -29,7 +27,6 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
-login_manager = LoginManager()
 csrf = CSRFProtect()
 
 
@@ -45,12 +42,14 @@ def init_extensions(app: Flask) -> None:
         render_as_batch=True,
     )
     csrf.init_app(app)
-    # login_manager is bound by the studio blueprint when it lands (sign-in pages). Bound
-    # here, Flask-Login's after_request reads the session on every request, which marks
-    # every public answer (feeds included) "Vary: Cookie" and defeats CDN caching.
+    with app.app_context():
+        for engine in db.engines.values():
+            if engine.dialect.name == "sqlite" and not event.contains(
+                engine, "connect", _sqlite_pragmas
+            ):
+                event.listen(engine, "connect", _sqlite_pragmas)
 
 
-@event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     """SQLite ignores foreign keys (and so ON DELETE CASCADE) unless asked per connection.
 

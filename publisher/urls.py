@@ -3,7 +3,8 @@ the request's host. The paths follow DESIGN.md's URL map; they are stable."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import hashlib
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from flask import current_app
@@ -44,8 +45,8 @@ def enclosure_url(episode: Episode) -> str:
     return absolute(f"/media/{episode.guid}.{episode.extension}")
 
 
-def chapters_url(episode: Episode, show: Show | None = None) -> str:
-    return episode_url(episode, show) + "/chapters.json"
+# An episode's Podcasting 2.0 chapters file, beside its page (served by the feeds area).
+CHAPTERS_FILE = "chapters.json"
 
 
 def article_url(article: Article) -> str:
@@ -58,3 +59,55 @@ def tag_url(tag: Tag) -> str:
 
 def embed_url(episode: Episode) -> str:
     return absolute(f"/embed/{episode.guid}")
+
+
+# -- files the feeds area serves beside a feed (artwork, transcripts) --------------------
+
+# Stored transcript type -> (URL extension, type written in the feed and served).
+TRANSCRIPT_FORMATS: dict[str, tuple[str, str]] = {
+    "application/x-subrip": ("srt", "application/x-subrip"),
+    "application/srt": ("srt", "application/x-subrip"),
+    "text/srt": ("srt", "application/x-subrip"),
+    "text/vtt": ("vtt", "text/vtt"),
+    "application/json": ("json", "application/json"),
+    "text/plain": ("txt", "text/plain"),
+}
+ARTWORK_EXTENSIONS = {"image/jpeg": "jpg", "image/jpg": "jpg", "image/png": "png"}
+
+
+def transcript_format(transcript_type: str | None) -> tuple[str, str] | None:
+    return TRANSCRIPT_FORMATS.get((transcript_type or "").lower())
+
+
+def artwork_extension(mime: str | None) -> str:
+    return ARTWORK_EXTENSIONS.get((mime or "").lower(), "jpg")
+
+
+def show_artwork_url(show: Any) -> str | None:
+    """Show art, served by the feeds area; the version changes when the file does."""
+    if not show.artwork_key:
+        return None
+    return (
+        f"{show_url(show)}/artwork.{artwork_extension(show.artwork_mime)}"
+        f"?v={_version(show.artwork_key)}"
+    )
+
+
+def episode_artwork_url(episode: Any, show: Any) -> str | None:
+    if not episode.artwork_key:
+        return None
+    return (
+        f"{episode_url(episode, show)}/artwork.{artwork_extension(episode.artwork_mime)}"
+        f"?v={_version(episode.artwork_key)}"
+    )
+
+
+def transcript_url(episode: Any, show: Any) -> str | None:
+    found = transcript_format(episode.transcript_type) if episode.transcript_key else None
+    if found is None:
+        return None
+    return f"{episode_url(episode, show)}/transcript.{found[0]}"
+
+
+def _version(key: str) -> str:
+    return hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()[:10]

@@ -235,15 +235,15 @@ class Factory:
             return self._save(episode)
 
     def ingested_episode(self, path: str | Path, show: Show | None = None, **fields) -> Episode:
-        """An episode made the real way: ``ingest_episode`` on a real audio file (stored in
+        """An episode made the real way: ``create_episode`` on a real audio file (stored in
         the app's storage), committed, returned detached. ``fields`` go to ingest."""
-        from publisher.media.ingest import ingest_episode
+        from publisher.operations.episodes import create_episode
 
         show = show or self.show()
         path = Path(path)
         with self.app.app_context():
             with path.open("rb") as stream:
-                episode = ingest_episode(db.session.get(Show, show.id), stream, path.name, fields)
+                episode = create_episode(db.session.get(Show, show.id), stream, path.name, fields)
             return self._save(episode)
 
     def article(self, public: bool = True, episodes: list[Episode] = (), **fields) -> Article:

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from publisher.analytics.counting import prune_progress
 from publisher.analytics.stats import DownloadStats, parse_period, show_stats
-from publisher.errors import ValidationError
+from publisher.exceptions import ValidationError
 from publisher.extensions import db
 from publisher.models import Show, utcnow
 

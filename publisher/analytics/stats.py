@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.sql import ColumnElement
 
-from publisher.errors import ValidationError
+from publisher.exceptions import ValidationError
 from publisher.extensions import db
 from publisher.models import Download, Episode, Show, utcnow
 

@@ -1,21 +1,19 @@
-"""JSON API v1 under /api/v1 (bearer tokens; see DESIGN.md "API v1 (contract)", docs/api.md)."""
+"""JSON API v1 under /api/v1 (bearer tokens; see DESIGN.md "API v1 (contract)", docs/api.md).
 
-from flask import Blueprint
+Importing this package has no effect: ``init_app`` (called by the app factory) imports the
+view modules, which attach their routes to the blueprint, and registers it.
+"""
 
-from publisher.extensions import csrf
+from __future__ import annotations
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
-# Callers authenticate with bearer tokens, never cookies, so CSRF does not apply.
-csrf.exempt(bp)
+from flask import Flask
 
-from publisher.api import (  # noqa: E402  (the views register themselves on bp)
-    articles,
-    docs,
-    episodes,
-    ratelimit,
-    shows,
-    stats,
-    uploads,
-)
 
-__all__ = ["articles", "bp", "docs", "episodes", "ratelimit", "shows", "stats", "uploads"]
+def init_app(app: Flask) -> None:
+    """Register the API's routes, its rate limits and its error shape."""
+    from publisher.api import articles, docs, episodes, shows, stats, uploads  # noqa: F401
+    from publisher.api.blueprint import bp
+    from publisher.api.ratelimit import init_rate_limits
+
+    app.register_blueprint(bp)
+    init_rate_limits(app)

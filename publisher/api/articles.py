@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from publisher.api import bp
-from publisher.api import operations as ops
+from publisher.api.blueprint import bp
 from publisher.api.representations import article_out, paginate
 from publisher.api.schemas import ArticleCreate, ArticleOut, ArticlePage, ArticleUpdate, StatusQuery
 from publisher.api.spec import api_route, current_user_or_none
 from publisher.extensions import db
 from publisher.models import Article, utcnow
+from publisher.operations import articles as ops
 
 
 def _out(article: Article) -> ArticleOut:
@@ -28,9 +28,7 @@ def list_articles(query: StatusQuery) -> ArticlePage:
            response=ArticleOut, status=201, errors=[409])  # fmt: skip
 def create_article(body: ArticleCreate) -> tuple[ArticleOut, int]:
     """Create an article; tags are created on the fly, episodes linked in order."""
-    article = ops.create_article(
-        body.model_dump(exclude_unset=True), current_user_or_none(), utcnow()
-    )
+    article = ops.create_article(body, current_user_or_none(), utcnow())
     db.session.commit()
     return _out(article), 201
 
@@ -48,7 +46,7 @@ def update_article(article_id: int, body: ArticleUpdate) -> ArticleOut:
     """Change an article's fields (only those sent; `tags`/`episodes` replace the lists)."""
     now = utcnow()
     article = ops.get_article(article_id, current_user_or_none(), now)
-    ops.update_article(article, body.model_dump(exclude_unset=True), now)
+    ops.update_article(article, body, now)
     db.session.commit()
     return _out(article)
 
@@ -57,5 +55,5 @@ def update_article(article_id: int, body: ArticleUpdate) -> ArticleOut:
            status=204)  # fmt: skip
 def delete_article(article_id: int) -> None:
     """Delete an article."""
-    db.session.delete(ops.get_article(article_id, current_user_or_none(), utcnow()))
+    ops.delete_article(ops.get_article(article_id, current_user_or_none(), utcnow()))
     db.session.commit()

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Response, current_app, render_template
 
-from publisher.api import bp
+from publisher.api.blueprint import bp
 from publisher.api.spec import api_route, document_json
 
 OPENAPI_SCHEMA = {"type": "object", "description": "An OpenAPI 3.1 document."}

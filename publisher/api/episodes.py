@@ -1,15 +1,13 @@
-"""Episodes: upload (multipart, through media.ingest), list, read, update, delete."""
+"""Episodes: upload (multipart), list, read, update, delete (through operations.episodes)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 
 from werkzeug.datastructures import FileStorage
 
-from publisher.api import bp
-from publisher.api import operations as ops
+from publisher.api.blueprint import bp
 from publisher.api.representations import episode_out, paginate
 from publisher.api.schemas import (
     EpisodeCreateForm,
@@ -17,15 +15,14 @@ from publisher.api.schemas import (
     EpisodePage,
     EpisodeUpdate,
     StatusQuery,
-    episode_fields,
 )
 from publisher.api.spec import FileField, api_route, current_user_or_none
 from publisher.auth import require_show_member
 from publisher.extensions import db
-from publisher.media.ingest import delete_episode as remove_episode
-from publisher.media.ingest import ingest_episode, replace_episode_audio
 from publisher.media.probe import ProbeError
-from publisher.models import DRAFT, utcnow
+from publisher.models import utcnow
+from publisher.operations import episodes as ops
+from publisher.operations.shows import get_show
 
 
 @contextmanager
@@ -47,7 +44,7 @@ OPTIONAL_AUDIO = FileField("audio", "New audio for the episode (its guid stays).
 def list_episodes(slug: str, query: StatusQuery) -> EpisodePage:
     """List a show's episodes, newest first (anonymous callers: public ones only)."""
     user, now = current_user_or_none(), utcnow()
-    show = ops.get_show(slug, user)
+    show = get_show(slug, user)
     statement = ops.episodes_query(show, user, query.status, now)
     episodes, paging = paginate(statement, query.page, query.per_page)
     return EpisodePage(items=[episode_out(e, now) for e in episodes], **paging)
@@ -59,14 +56,11 @@ def list_episodes(slug: str, query: StatusQuery) -> EpisodePage:
 def create_episode(slug: str, form: EpisodeCreateForm, files: dict[str, FileStorage]):
     """Upload an episode: the audio is probed and stored, the episode created."""
     now = utcnow()
-    show = ops.get_show(slug, current_user_or_none())
+    show = get_show(slug, current_user_or_none())
     require_show_member(show)
-    fields = episode_fields(form)
-    ops.check_episode_slug(show, fields)
-    fields = ops.publication_fields(fields, DRAFT, None, now)
     audio = files["audio"]
     with audio_field_errors():
-        episode = ingest_episode(show, audio.stream, audio.filename or "", fields)
+        episode = ops.create_episode(show, audio.stream, audio.filename or "", form, now)
     db.session.commit()
     return episode_out(episode, now), 201
 
@@ -92,13 +86,14 @@ def update_episode(
     now = utcnow()
     episode = ops.get_episode(episode_id, current_user_or_none(), now)
     require_show_member(episode.show)
-    fields: dict[str, Any] = episode_fields(body or form)  # type: ignore[arg-type]
-    ops.check_episode_slug(episode.show, fields, except_id=episode.id)
     audio = (files or {}).get("audio")
-    if audio is not None:
-        with audio_field_errors():
-            replace_episode_audio(episode, audio.stream, audio.filename or "")
-    ops.update_episode(episode, fields, now)
+    with audio_field_errors():
+        ops.update_episode(
+            episode,
+            body or form or {},
+            now,
+            audio=(audio.stream, audio.filename or "") if audio is not None else None,
+        )
     db.session.commit()
     return episode_out(episode, now)
 
@@ -109,5 +104,5 @@ def delete_episode(episode_id: int) -> None:
     """Delete an episode and its media."""
     episode = ops.get_episode(episode_id, current_user_or_none(), utcnow())
     require_show_member(episode.show)
-    remove_episode(episode)
+    ops.delete_episode(episode)
     db.session.commit()

@@ -13,12 +13,11 @@ from __future__ import annotations
 import time
 
 from flask import Flask, current_app
-from flask.sansio.blueprints import BlueprintSetupState
 from flask.wrappers import Response
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
-from publisher.api import bp
+from publisher.api.blueprint import bp
 from publisher.auth import bearer_token
 from publisher.models import hash_token
 
@@ -50,11 +49,6 @@ def init_rate_limits(app: Flask) -> None:
     limiter = Limiter(key_func=client_key, app=app)
     limiter.limit(current_limit, key_func=client_key, error_message=_error_message)(bp)
     app.extensions[EXTENSION_KEY] = limiter
-
-
-@bp.record_once
-def _register(state: BlueprintSetupState) -> None:
-    init_rate_limits(state.app)
 
 
 @bp.after_request

@@ -1,119 +1,31 @@
 """Pydantic schemas of the API: what requests may carry and what answers look like.
 
-They are the single source of truth: requests are validated with them and the OpenAPI
-document is generated from them (see ``publisher.api.spec``). Input models refuse unknown
-fields; strings are length-limited and may not carry control characters (PostgreSQL
-refuses NUL, and no title needs a bell character).
+Requests are validated with them and the OpenAPI document is generated from them (see
+``publisher.api.spec``). What a show, episode or article may be given is the operations
+layer's input type (``ShowCreate``, ``EpisodeFields``, ``ArticleCreate``…, built from
+``publisher.operations.fields``), re-used here so the API, the CLI and the studio accept
+exactly the same values.
 """
 
 from __future__ import annotations
 
-import re
-from typing import Annotated, Any, Literal
+from typing import Any
 
-from pydantic import (
-    AfterValidator,
-    AwareDatetime,
-    BaseModel,
-    ConfigDict,
-    Field,
-    PlainSerializer,
-    StringConstraints,
-    WithJsonSchema,
+from pydantic import BaseModel, ConfigDict, Field
+
+from publisher.operations.articles import ArticleCreate, ArticleFields, ArticleUpdate
+from publisher.operations.episodes import EpisodeFields
+from publisher.operations.fields import (
+    Input,
+    Name200,
+    Name500,
+    Name1000,
+    ShowStatusName,
+    StatusName,
+    Text100,
+    Timestamp,
 )
-
-from publisher.feeds.podcastindex import MEDIUMS
-
-# C0 controls other than tab, newline and carriage return; DEL; lone surrogates, which a
-# JSON string may carry but UTF-8 (and so the database) cannot store.
-_FORBIDDEN_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
-TEXT_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
-SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-SLUG_RE = re.compile(SLUG_PATTERN)
-MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
-
-
-def _no_control_characters(value: str) -> str:
-    if _FORBIDDEN_CHARACTERS.search(value):
-        raise ValueError("Remove control characters (such as NUL) from this text.")
-    return value
-
-
-def _not_blank(value: str) -> str:
-    if not value.strip():
-        raise ValueError("This field may not be blank.")
-    return value
-
-
-def text(max_length: int, *, min_length: int = 0) -> Any:
-    """A plain-text string type: stripped, length-limited, no control characters."""
-    return Annotated[
-        str,
-        StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length),
-        AfterValidator(_no_control_characters),
-        Field(json_schema_extra={"pattern": TEXT_PATTERN}),
-    ]
-
-
-def required_text(max_length: int) -> Any:
-    """Like text(), and not empty."""
-    return Annotated[text(max_length, min_length=1), AfterValidator(_not_blank)]
-
-
-Slug = Annotated[
-    str,
-    StringConstraints(min_length=1, max_length=100, pattern=SLUG_PATTERN),
-    Field(description="Lowercase letters, digits and single hyphens, e.g. `my-show`."),
-]
-Url = Annotated[
-    str,
-    StringConstraints(
-        strip_whitespace=True, max_length=1000, pattern=r"^(https?://[^\s\x00-\x1f\x7f]+)?$"
-    ),
-    AfterValidator(_no_control_characters),
-    Field(description="An http(s) URL, or empty."),
-]
-Email = Annotated[
-    str,
-    StringConstraints(
-        strip_whitespace=True,
-        max_length=254,
-        pattern=r"^([^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+)?$",
-    ),
-    AfterValidator(_no_control_characters),
-    Field(description="An e-mail address, or empty."),
-]
-Timestamp = Annotated[
-    AwareDatetime,
-    PlainSerializer(lambda value: value.isoformat(), return_type=str, when_used="json"),
-    WithJsonSchema({"type": "string", "format": "date-time"}),
-    Field(description="ISO 8601 with a UTC offset, e.g. `2025-05-01T09:00:00+02:00`."),
-]
-Title = required_text(300)
-TagName = required_text(100)
-Name500 = required_text(500)
-Name200 = required_text(200)
-Name1000 = required_text(1000)
-ShortHtml = text(20_000)
-LongHtml = text(50_000)
-Markdown = text(200_000)
-Summary = text(2_000)
-Text35 = text(35)
-Text300 = text(300)
-Text100 = text(100)
-Text500 = text(500)
-Text128 = text(128)
-Text200 = text(200)
-Status = Literal["draft", "scheduled", "published"]
-ShowStatus = Literal["draft", "published"]
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]
-Count = Annotated[int, Field(ge=0, le=100_000)]
-
-
-class Input(BaseModel):
-    """Base of request models: unknown fields and loose types are refused."""
-
-    model_config = ConfigDict(extra="forbid", strict=True)
+from publisher.operations.shows import ShowCreate, ShowFields, ShowUpdate
 
 
 class Output(BaseModel):
@@ -153,13 +65,13 @@ class PageQuery(Input):
 
 
 class StatusQuery(PageQuery):
-    status: Status | None = Field(
+    status: StatusName | None = Field(
         default=None, description="Only items with this (effective) status."
     )
 
 
 class ShowStatusQuery(PageQuery):
-    status: ShowStatus | None = Field(default=None, description="Only shows with this status.")
+    status: ShowStatusName | None = Field(default=None, description="Only shows with this status.")
 
 
 class PageLinks(Output):
@@ -181,48 +93,13 @@ class Page(Output):
 # ---------------------------------------------------------------------------- shows
 
 
-class ShowFields(Input):
-    """Show fields; all optional (PATCH changes only what it is given)."""
-
-    title: Title = None
-    description: ShortHtml = Field(None, description="HTML; sanitized when stored.")
-    status: ShowStatus = Field(None, description="`draft` shows are hidden from the public.")
-    language: Text35 = Field(None, description="BCP 47, e.g. `en` or `fr-CA`.")
-    author: Text300 = None
-    owner_name: Text300 = None
-    owner_email: Email = None
-    category: Text100 = Field(None, description="An Apple Podcasts category (any case).")
-    subcategory: Text100 = Field(None, description="One of the category's subcategories.")
-    explicit: bool = None
-    show_type: Literal["episodic", "serial"] = None
-    link: Url = None
-    copyright: Text500 = None
-    locked: bool = None
-    complete: bool = None
-    funding_url: Url = None
-    funding_text: Text128 = None
-    new_feed_url: Url = Field(None, description="Set when the feed moves elsewhere.")
-    medium: Literal[MEDIUMS] = Field(None, description="podcast:medium.")
-    license: Text128 = None
-    location: Text128 = None
-
-
-class ShowCreate(ShowFields):
-    title: Title
-    slug: Slug = Field(None, description="Made from the title when omitted.")
-
-
-class ShowUpdate(ShowFields):
-    """The slug is fixed at creation: the feed URL, and so the podcast guid, derive from it."""
-
-
 class ShowOut(Output):
     slug: str
     url: str = Field(description="The show's public page.")
     feed_url: str = Field(description="The podcast RSS feed.")
     title: str
     description: str
-    status: ShowStatus
+    status: ShowStatusName
     language: str
     author: str
     owner_name: str
@@ -254,22 +131,6 @@ class ShowPage(Page):
 # ---------------------------------------------------------------------------- episodes
 
 
-class EpisodeFields(Input):
-    """Episode fields sent with the audio (form fields) or alone (JSON, on PATCH)."""
-
-    title: Title = None
-    slug: Slug = Field(None, description="Made from the title when omitted.")
-    description: LongHtml = Field(None, description="Show notes, HTML; sanitized.")
-    status: Status = None
-    publish_at: Timestamp | None = Field(
-        None, description="Required for `scheduled`; defaults to now for `published`."
-    )
-    season: Count | None = None
-    number: Count | None = None
-    episode_type: Literal["full", "trailer", "bonus"] = None
-    explicit: bool = None
-
-
 class EpisodeCreateForm(EpisodeFields):
     """Defaults: the title from the file's title tag, else its name; status draft."""
 
@@ -294,7 +155,7 @@ class EpisodeOut(Output):
     slug: str
     url: str
     show: str = Field(description="The show's slug.")
-    status: Status = Field(description="Effective: `scheduled` until publish_at passes.")
+    status: StatusName = Field(description="Effective: `scheduled` until publish_at passes.")
     title: str
     description: str
     publish_at: Timestamp | None
@@ -315,35 +176,11 @@ class EpisodePage(Page):
 # ---------------------------------------------------------------------------- articles
 
 
-class ArticleFields(Input):
-    title: Title = None
-    slug: Slug = Field(None, description="Made from the title when omitted.")
-    summary: Summary = None
-    body: Markdown = Field(None, description="Markdown; rendered and sanitized.")
-    author_name: Text200 = None
-    tags: list[TagName] = Field(
-        None, max_length=50, description="Tag names; unknown tags are created."
-    )
-    episodes: list[Id] = Field(None, max_length=100, description="Episode ids, in order.")
-    status: Status = None
-    publish_at: Timestamp | None = Field(
-        None, description="Required for `scheduled`; defaults to now for `published`."
-    )
-
-
-class ArticleCreate(ArticleFields):
-    title: Title
-
-
-class ArticleUpdate(ArticleFields):
-    pass
-
-
 class ArticleOut(Output):
     id: int
     slug: str
     url: str
-    status: Status = Field(description="Effective: `scheduled` until publish_at passes.")
+    status: StatusName = Field(description="Effective: `scheduled` until publish_at passes.")
     title: str
     summary: str
     body: str = Field(description="The Markdown source.")
@@ -399,10 +236,12 @@ class DirectUploadComplete(EpisodeFields):
     )
 
 
-def episode_fields(model: BaseModel, exclude: frozenset[str] = frozenset()) -> dict[str, Any]:
-    """The fields the caller actually sent (PATCH semantics), minus ``exclude``."""
-    return {
-        name: getattr(model, name)
-        for name in model.model_fields_set
-        if name in EpisodeFields.model_fields and name not in exclude
-    }
+__all__ = [
+    "ArticleCreate",
+    "ArticleFields",
+    "ArticleUpdate",
+    "EpisodeFields",
+    "ShowCreate",
+    "ShowFields",
+    "ShowUpdate",
+]

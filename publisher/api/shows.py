@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from publisher.api import bp
-from publisher.api import operations as ops
+from publisher.api.blueprint import bp
 from publisher.api.representations import paginate, show_out
 from publisher.api.schemas import ShowCreate, ShowOut, ShowPage, ShowStatusQuery, ShowUpdate
 from publisher.api.spec import api_route, current_user_or_none
 from publisher.auth import require_show_member
 from publisher.extensions import db
 from publisher.models import Show, utcnow
+from publisher.operations import shows as ops
 from publisher.operations.memberships import add_member
 
 
@@ -32,7 +32,7 @@ def list_shows(query: ShowStatusQuery) -> ShowPage:
            status=201, errors=[409])  # fmt: skip
 def create_show(body: ShowCreate) -> tuple[ShowOut, int]:
     """Create a show."""
-    show = ops.create_show(body.model_dump(exclude_unset=True))
+    show = ops.create_show(body)
     user = current_user_or_none()
     if user is not None and not user.is_admin:
         add_member(show, user)  # an editor works on the shows they create
@@ -52,7 +52,7 @@ def update_show(slug: str, body: ShowUpdate) -> ShowOut:
     """Change a show's fields (only those sent; the slug is fixed)."""
     show = ops.get_show(slug, current_user_or_none())
     require_show_member(show)
-    ops.update_show(show, body.model_dump(exclude_unset=True))
+    ops.update_show(show, body)
     db.session.commit()
     return _out(show)
 

@@ -32,9 +32,10 @@ from pydantic.json_schema import models_json_schema
 from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
-from publisher.api.schemas import SLUG_PATTERN, Error
+from publisher.api.schemas import Error
 from publisher.auth import authenticate, require_token
-from publisher.errors import ValidationError
+from publisher.exceptions import ValidationError
+from publisher.operations.fields import SLUG_PATTERN, field_errors
 
 Auth = Literal["none", "public", "editor", "admin"]
 JSON = "application/json"
@@ -217,45 +218,7 @@ def _validate(model: type[BaseModel], data: Any, *, strict: bool, raw_json: bool
         errors = exc.errors(include_url=False, include_input=False)
         if any(error["type"] == "json_invalid" for error in errors):
             raise BadRequest(f"The body is not valid JSON: {errors[0]['msg']}.") from None
-        details = [
-            {"field": _field_name(error["loc"]), "message": _message(error)} for error in errors
-        ]
-        raise ValidationError("Some fields are invalid.", details=details) from None
-
-
-def _field_name(loc: tuple[Any, ...]) -> str:
-    return ".".join(str(part) for part in loc) or "body"
-
-
-PATTERN_MESSAGES = {
-    SLUG_PATTERN: "Use lowercase letters, digits and single hyphens (e.g. `my-show`).",
-}
-
-
-def _message(error: dict[str, Any]) -> str:
-    kind, ctx = error["type"], error.get("ctx") or {}
-    if kind == "missing":
-        return "This field is required."
-    if kind == "extra_forbidden":
-        return "Unknown field."
-    if kind == "value_error":
-        return str(ctx.get("error", error["msg"]))
-    if kind == "model_type" or kind == "model_attributes_type":
-        return "Send a JSON object."
-    if kind == "string_pattern_mismatch":
-        pattern = ctx.get("pattern", "")
-        if pattern in PATTERN_MESSAGES:
-            return PATTERN_MESSAGES[pattern]
-        if "https?" in pattern:
-            return "Give a full http:// or https:// URL (or an empty string)."
-        if "@" in pattern:
-            return "Give an e-mail address (or an empty string)."
-        return "This text contains characters that are not allowed."
-    if kind == "timezone_aware":
-        return "Give the time with its UTC offset, e.g. 2025-05-01T09:00:00+02:00."
-    if kind == "literal_error":
-        return f"Use one of: {ctx.get('expected', '')}."
-    return str(error["msg"]) + "."
+        raise ValidationError("Some fields are invalid.", details=field_errors(exc)) from None
 
 
 # ---------------------------------------------------------------------------- answers

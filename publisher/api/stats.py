@@ -11,12 +11,13 @@ from pydantic import AfterValidator, Field, StringConstraints
 
 from publisher.analytics.chart import render_svg
 from publisher.analytics.stats import DownloadStats, episode_stats, make_period, show_stats
-from publisher.api import bp
-from publisher.api import operations as ops
+from publisher.api.blueprint import bp
 from publisher.api.schemas import Input, Output
 from publisher.api.spec import api_route, current_user_or_none
 from publisher.auth import require_show_member
 from publisher.models import utcnow
+from publisher.operations.episodes import get_episode
+from publisher.operations.shows import get_show
 
 EXPORTS = {
     "text/csv": {"type": "string", "description": "date,downloads per UTC day"},
@@ -78,7 +79,7 @@ class EpisodeStatsOut(StatsOut):
            response=ShowStatsOut, alternative_content=EXPORTS)  # fmt: skip
 def get_show_stats(slug: str, query: StatsQuery):
     """Downloads per day, total and by app for all episodes of a show."""
-    show = ops.get_show(slug, current_user_or_none())
+    show = get_show(slug, current_user_or_none())
     require_show_member(show)
     stats = show_stats(show, make_period(query.since, query.until))
     return _render(stats, query.format, slug, ShowStatsOut)
@@ -88,7 +89,7 @@ def get_show_stats(slug: str, query: StatsQuery):
            query=StatsQuery, response=EpisodeStatsOut, alternative_content=EXPORTS)  # fmt: skip
 def get_episode_stats(episode_id: int, query: StatsQuery):
     """Downloads per day, total and by app for one episode."""
-    episode = ops.get_episode(episode_id, current_user_or_none(), utcnow())
+    episode = get_episode(episode_id, current_user_or_none(), utcnow())
     require_show_member(episode.show)
     stats = episode_stats(episode, make_period(query.since, query.until))
     return _render(stats, query.format, f"episode-{episode.id}", EpisodeStatsOut)

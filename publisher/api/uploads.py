@@ -8,21 +8,20 @@
 
 from __future__ import annotations
 
-from publisher.api import bp
-from publisher.api import operations as ops
+from publisher.api.blueprint import bp
 from publisher.api.representations import episode_out
 from publisher.api.schemas import (
     DirectUploadComplete,
     DirectUploadCreate,
     DirectUploadOut,
     EpisodeOut,
-    episode_fields,
 )
 from publisher.api.spec import api_route, current_user_or_none
 from publisher.auth import require_show_member
 from publisher.extensions import db
-from publisher.media.direct import complete_direct_upload, create_direct_upload
-from publisher.models import DRAFT, utcnow
+from publisher.models import utcnow
+from publisher.operations import episodes as ops
+from publisher.operations.shows import get_show
 
 
 @api_route(bp, "/shows/<slug>/uploads", "POST", auth="editor", tag="episodes",
@@ -30,9 +29,9 @@ from publisher.models import DRAFT, utcnow
            errors=[409, 503])  # fmt: skip
 def create_upload(slug: str, body: DirectUploadCreate) -> tuple[DirectUploadOut, int]:
     """Start a direct upload to the S3 store (409 when media is kept on the filesystem)."""
-    show = ops.get_show(slug, current_user_or_none())
+    show = get_show(slug, current_user_or_none())
     require_show_member(show)
-    plan = create_direct_upload(show, body.filename, body.size, body.content_type or None)
+    plan = ops.start_direct_upload(show, body.filename, body.size, body.content_type or None)
     return DirectUploadOut(**plan), 201
 
 
@@ -42,12 +41,9 @@ def create_upload(slug: str, body: DirectUploadCreate) -> tuple[DirectUploadOut,
 def complete_upload(slug: str, body: DirectUploadComplete) -> tuple[EpisodeOut, int]:
     """Finish a direct upload: the audio is probed in place and the episode created."""
     now = utcnow()
-    show = ops.get_show(slug, current_user_or_none())
+    show = get_show(slug, current_user_or_none())
     require_show_member(show)
-    fields = episode_fields(body)
-    ops.check_episode_slug(show, fields)
-    fields = ops.publication_fields(fields, DRAFT, None, now)
     parts = [part.model_dump() for part in body.parts]
-    episode = complete_direct_upload(show, body.upload_id, body.key, parts, fields)
+    episode = ops.complete_direct_upload(show, body.upload_id, body.key, parts, body, now)
     db.session.commit()
     return episode_out(episode, now), 201

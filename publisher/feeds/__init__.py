@@ -1,20 +1,19 @@
 """Feeds: the podcast RSS feeds, the articles Atom feed, the sitemap and robots.txt,
-with the chapters, transcript and artwork files that feeds link to."""
+with the chapters, transcript and artwork files that feeds link to.
 
-from flask import Blueprint
+Importing this package has no effect: ``init_app`` (called by the app factory) imports
+the views and registers the blueprint; the feed memo and WebSub react to commits through
+``publisher.session_hooks``; the ``feeds`` commands are added by ``publisher.cli``.
+"""
 
-bp = Blueprint("feeds", __name__)
+from __future__ import annotations
 
-
-@bp.record_once
-def _configure(state) -> None:
-    from publisher.feeds.cache import init_invalidation
-    from publisher.feeds.cli import feeds_cli
-    from publisher.feeds.websub import init_websub
-
-    state.app.cli.add_command(feeds_cli)
-    init_websub(state.app)
-    init_invalidation()
+from flask import Flask
 
 
-from publisher.feeds import models, views  # noqa: E402,F401
+def init_app(app: Flask) -> None:
+    """Register the feed routes."""
+    from publisher.feeds import views  # noqa: F401  (attaches the routes)
+    from publisher.feeds.blueprint import bp
+
+    app.register_blueprint(bp)

@@ -12,11 +12,11 @@ from sqlalchemy import select
 
 from publisher import urls
 from publisher.extensions import db
-from publisher.feeds.apple import enclosure_type
 from publisher.feeds.podcast import GENERATOR
 from publisher.feeds.state import SiteState, site_state
-from publisher.feeds.xmltext import attr, rfc3339, text
 from publisher.models import Article, ArticleEpisode, Episode, Tag, article_tags, utcnow
+from publisher.podcasting.apple import enclosure_type
+from publisher.podcasting.xmltext import attr, rfc3339, text
 
 CONTENT_TYPE = "application/atom+xml; charset=utf-8"
 

@@ -23,14 +23,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Response, current_app, request
-from sqlalchemy import event
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import ORMExecuteState, Session
 from werkzeug.http import http_date, parse_date
 
 from publisher.extensions import db
-from publisher.feeds.models import FeedRendering
-from publisher.models import utcnow
+from publisher.models import Article, ArticleEpisode, Episode, FeedRendering, Show, Tag, utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -283,36 +281,23 @@ class _Recent:
 
 recent = _Recent()
 _CHANGED = "publisher_feeds_changed"
-_installed = False
+# What a feed, the sitemap or the articles feed is built from.
+_WATCHED = (Article, ArticleEpisode, Episode, Show, Tag)
 
 
-def _note_flush(session: Session, flush_context: Any, instances: Any) -> None:
+def note_content_flush(session: Session, flush_context: Any, instances: Any) -> None:
+    """before_flush: this transaction changes content feeds are built from."""
     if any(isinstance(obj, _WATCHED) for obj in (*session.new, *session.dirty, *session.deleted)):
         session.info[_CHANGED] = True
 
 
-def _note_statement(state: ORMExecuteState) -> None:
+def note_content_statement(state: ORMExecuteState) -> None:
+    """do_orm_execute: a bulk INSERT/UPDATE/DELETE may change content too."""
     if state.is_insert or state.is_update or state.is_delete:
         state.session.info[_CHANGED] = True
 
 
-def _after_commit(session: Session) -> None:
+def clear_memo_after_commit(session: Session) -> None:
+    """after_commit: this process's recent checks may be stale now."""
     if session.info.pop(_CHANGED, False):
         recent.clear()
-
-
-def init_invalidation() -> None:
-    """Clear the recent-checks memo when this process commits content changes."""
-    global _installed, _WATCHED
-    if _installed:
-        return
-    from publisher.models import Article, ArticleEpisode, Episode, Show, Tag
-
-    _WATCHED = (Article, ArticleEpisode, Episode, Show, Tag)
-    event.listen(Session, "before_flush", _note_flush)
-    event.listen(Session, "do_orm_execute", _note_statement)
-    event.listen(Session, "after_commit", _after_commit)
-    _installed = True
-
-
-_WATCHED: tuple[type, ...] = ()

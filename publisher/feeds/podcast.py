@@ -13,7 +13,6 @@ podcast episode).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import re
@@ -28,10 +27,15 @@ from sqlalchemy.sql import ColumnElement
 
 from publisher import urls
 from publisher.extensions import db
-from publisher.feeds import podcastindex
-from publisher.feeds.apple import enclosure_type, feed_category
-from publisher.feeds.xmltext import attr, rfc2822, text, truncate
 from publisher.models import Episode, Show, public_filter, scheduled_filter
+from publisher.podcasting import podcastindex
+from publisher.podcasting.apple import enclosure_type, feed_category
+from publisher.podcasting.xmltext import attr, rfc2822, text, truncate
+from publisher.urls import (
+    episode_artwork_url,
+    show_artwork_url,
+    transcript_format,
+)
 
 CONTENT_TYPE = "application/rss+xml; charset=utf-8"
 GENERATOR = "Publisher"
@@ -42,55 +46,7 @@ NAMESPACES = (
     'xmlns:atom="http://www.w3.org/2005/Atom"'
 )
 CHAPTERS_TYPE = "application/json+chapters"
-# Stored transcript type -> (URL extension, type written in the feed and served).
-TRANSCRIPT_FORMATS: dict[str, tuple[str, str]] = {
-    "application/x-subrip": ("srt", "application/x-subrip"),
-    "application/srt": ("srt", "application/x-subrip"),
-    "text/srt": ("srt", "application/x-subrip"),
-    "text/vtt": ("vtt", "text/vtt"),
-    "application/json": ("json", "application/json"),
-    "text/plain": ("txt", "text/plain"),
-}
 TIMED_TRANSCRIPTS = ("srt", "vtt")
-ARTWORK_EXTENSIONS = {"image/jpeg": "jpg", "image/jpg": "jpg", "image/png": "png"}
-
-
-def transcript_format(transcript_type: str | None) -> tuple[str, str] | None:
-    return TRANSCRIPT_FORMATS.get((transcript_type or "").lower())
-
-
-def artwork_extension(mime: str | None) -> str:
-    return ARTWORK_EXTENSIONS.get((mime or "").lower(), "jpg")
-
-
-def show_artwork_url(show: Any) -> str | None:
-    """Show art, served by this blueprint; the version changes when the file does."""
-    if not show.artwork_key:
-        return None
-    return (
-        f"{urls.show_url(show)}/artwork.{artwork_extension(show.artwork_mime)}"
-        f"?v={_version(show.artwork_key)}"
-    )
-
-
-def episode_artwork_url(episode: Any, show: Any) -> str | None:
-    if not episode.artwork_key:
-        return None
-    return (
-        f"{urls.episode_url(episode, show)}/artwork.{artwork_extension(episode.artwork_mime)}"
-        f"?v={_version(episode.artwork_key)}"
-    )
-
-
-def transcript_url(episode: Any, show: Any) -> str | None:
-    found = transcript_format(episode.transcript_type) if episode.transcript_key else None
-    if found is None:
-        return None
-    return f"{urls.episode_url(episode, show)}/transcript.{found[0]}"
-
-
-def _version(key: str) -> str:
-    return hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()[:10]
 
 
 def has_media() -> ColumnElement[bool]:
@@ -513,7 +469,9 @@ def _item(
     if number is not None:
         parts.append(f"<podcast:episode>{int(number)}</podcast:episode>\n")
     if chapters_json not in _EMPTY_JSON:
-        parts.append(f'<podcast:chapters url="{link}/chapters.json" type="{CHAPTERS_TYPE}"/>\n')
+        parts.append(
+            f'<podcast:chapters url="{link}/{urls.CHAPTERS_FILE}" type="{CHAPTERS_TYPE}"/>\n'
+        )
     if transcript_key:
         found = transcript_format(transcript_type)
         if found is not None:

@@ -17,8 +17,8 @@ from sqlalchemy import func, select
 from publisher import urls
 from publisher.extensions import db
 from publisher.feeds.state import SiteState, site_state
-from publisher.feeds.xmltext import rfc3339, text
 from publisher.models import Article, Episode, Show, Tag, article_tags, episode_tags
+from publisher.podcasting.xmltext import rfc3339, text
 
 CONTENT_TYPE = "application/xml; charset=utf-8"
 URLS_PER_FILE = 50_000

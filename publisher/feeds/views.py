@@ -12,13 +12,13 @@ from flask import Response, current_app, redirect, request
 from sqlalchemy import select
 from werkzeug.wsgi import wrap_file
 
-from publisher.errors import NotFound, PublisherError
+from publisher import urls
+from publisher.exceptions import NotFound, PublisherError
 from publisher.extensions import db
-from publisher.feeds import articles, bp, cache, podcast, sitemap
+from publisher.feeds import articles, cache, podcast, sitemap
+from publisher.feeds.blueprint import bp
 from publisher.media.storage import ObjectNotFound, get_storage
 from publisher.models import Episode, Show, utcnow
-
-BadRequest = PublisherError  # 400, "bad_request"
 
 
 def _page_argument() -> int | None:
@@ -26,7 +26,7 @@ def _page_argument() -> int | None:
     if raw is None:
         return None
     if not raw.isdigit() or int(raw) < 1:
-        raise BadRequest(f"The page must be a whole number from 1 (got {raw!r}).")
+        raise PublisherError(f"The page must be a whole number from 1 (got {raw!r}).")
     return int(raw)
 
 
@@ -91,7 +91,7 @@ def chapters_document(chapters: Any) -> dict[str, Any] | None:
     return {"version": "1.2.0", **chapters}
 
 
-@bp.get("/shows/<show>/<episode>/chapters.json")
+@bp.get(f"/shows/<show>/<episode>/{urls.CHAPTERS_FILE}")
 def chapters(show: str, episode: str) -> Response:
     """The episode's chapters (Podcasting 2.0 JSON chapters, application/json+chapters)."""
     found = _public_episode(show, episode)

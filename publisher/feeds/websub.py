@@ -17,19 +17,18 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterable
 
-from flask import Flask, current_app, has_app_context
-from sqlalchemy import event, inspect, select
+from flask import current_app, has_app_context
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from publisher import urls
 from publisher.extensions import db
-from publisher.models import Article, Episode, Show
+from publisher.models import Article, Episode, FeedRendering, Show, utcnow
 
 logger = logging.getLogger(__name__)
 
 PING_TIMEOUT = 5.0
 _PENDING = "publisher_websub_pending"
-_installed = False
 
 
 def send_pings(hub: str, feed_urls: Iterable[str], timeout: float = PING_TIMEOUT) -> list[int]:
@@ -89,14 +88,16 @@ def _feeds_touched(session: Session) -> set[str]:
     return feeds
 
 
-def _before_flush(session: Session, flush_context, instances) -> None:
+def note_feeds_touched(session: Session, flush_context, instances) -> None:
+    """before_flush: remember the public feeds this flush may change."""
     if not has_app_context() or not current_app.config.get("WEBSUB_HUB"):
         return
     pending = session.info.setdefault(_PENDING, set())
     pending.update(_feeds_touched(session))
 
 
-def _after_commit(session: Session) -> None:
+def ping_after_commit(session: Session) -> None:
+    """after_commit: ping the hub for the feeds the transaction changed."""
     pending = session.info.pop(_PENDING, None)
     if not pending or not has_app_context():
         return
@@ -105,27 +106,15 @@ def _after_commit(session: Session) -> None:
         ping_in_background(hub, sorted(pending))
 
 
-def _after_rollback(session: Session) -> None:
+def forget_after_rollback(session: Session, previous_transaction) -> None:
+    """after_soft_rollback: nothing changed, nothing to announce."""
     session.info.pop(_PENDING, None)
-
-
-def init_websub(app: Flask) -> None:
-    """Listen to every session's flushes and commits (once per process)."""
-    global _installed
-    if _installed:
-        return
-    event.listen(Session, "before_flush", _before_flush)
-    event.listen(Session, "after_commit", _after_commit)
-    event.listen(Session, "after_soft_rollback", lambda s, previous: _after_rollback(s))
-    _installed = True
 
 
 def changed_feeds() -> list[str]:
     """Feeds whose current fingerprint differs from their stored rendering (or that were
     never rendered): those a scheduled publication may have changed."""
     from publisher.feeds import cache, podcast
-    from publisher.feeds.models import FeedRendering
-    from publisher.models import utcnow
 
     now = utcnow()
     stored = dict(db.session.execute(select(FeedRendering.key, FeedRendering.fingerprint)).all())

@@ -1,8 +1,8 @@
 """Stored objects follow the database transaction.
 
 Services register what they wrote (``delete_on_rollback``) and what must go once the
-change is safe (``delete_after_commit``); SQLAlchemy session events do the rest, so
-callers only commit once:
+change is safe (``delete_after_commit``); two session hooks (registered by
+``publisher.session_hooks``) do the rest, so callers only commit once:
 
 - after a commit: objects scheduled for deletion are removed (old audio, a deleted
   episode's files); objects written in the transaction are kept.
@@ -17,7 +17,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
 from publisher.extensions import db
@@ -62,8 +61,8 @@ def remove_quietly(storage: Storage, key: str, reason: str) -> bool:
     return True
 
 
-@event.listens_for(Session, "after_commit")
-def _after_commit(session: Session) -> None:
+def delete_obsolete_after_commit(session: Session) -> None:
+    """after_commit: remove the objects the committed change replaced or deleted."""
     pending = session.info.pop(_INFO_KEY, None)
     if not pending:
         return
@@ -71,8 +70,8 @@ def _after_commit(session: Session) -> None:
         remove_quietly(storage, key, "replaced or deleted")
 
 
-@event.listens_for(Session, "after_transaction_end")
-def _after_transaction_end(session: Session, transaction: SessionTransaction) -> None:
+def remove_written_after_rollback(session: Session, transaction: SessionTransaction) -> None:
+    """after_transaction_end: a transaction that did not commit leaves no object behind."""
     if transaction.parent is not None:  # a savepoint: the outer transaction decides
         return
     pending = session.info.pop(_INFO_KEY, None)

@@ -3,13 +3,15 @@
 1. ``create_direct_upload`` starts a multipart upload under a staging key the server
    chooses (``uploads/<show id>/<token>/audio``) and returns one presigned PUT URL per part.
 2. The client PUTs each part to its URL and keeps the ETag header of each answer.
-3. ``complete_direct_upload`` completes the upload, probes the object in place through
-   ranged reads (a few hundred KB, not the file), copies it server-side to the episode's
-   key (``shows/<show id>/<guid>/<slug>.<ext>``, with the right Content-Type), removes the
-   staging object and flushes the episode row; or deletes the object and explains why
-   it was refused. Staging objects nobody completes are found by ``storage orphans``.
+3. ``finish_direct_upload`` completes the upload, ``probe_staged`` probes the object in
+   place through ranged reads (a few hundred KB, not the file), ``store_staged`` copies it
+   server-side to the episode's key (``shows/<show id>/<guid>/<slug>.<ext>``, with the
+   right Content-Type) and removes the staging object with the transaction; a refused
+   file is deleted (``remove_staged``). Staging objects nobody completes are found by
+   ``storage orphans``.
 
-The API helper exposes these as HTTP routes; they flush, the route commits once.
+``publisher.operations.episodes`` builds the episode around these steps; the API exposes
+them as HTTP routes, which commit once.
 """
 
 from __future__ import annotations
@@ -23,19 +25,15 @@ from urllib.parse import quote, unquote
 
 from flask import current_app
 
-from publisher.errors import Conflict, NotFound, ValidationError
+from publisher.exceptions import Conflict, NotFound, ValidationError
 from publisher.media.cleanup import delete_after_commit, delete_on_rollback, remove_quietly
 from publisher.media.ingest import (
     MEDIA_CACHE_CONTROL,
-    check_slug_free,
-    checked_fields,
-    flush_or_remove,
     max_upload_bytes,
-    new_episode,
     store_media,
     too_large,
 )
-from publisher.media.probe import ProbeError, probe
+from publisher.media.probe import AudioInfo, ProbeError, probe
 from publisher.media.storage import ObjectNotFound, S3Storage, get_storage
 from publisher.models import Episode, Show, utcnow
 
@@ -110,20 +108,14 @@ def create_direct_upload(
     }
 
 
-def complete_direct_upload(
-    show: Show, upload_id: str, key: str, parts: list[dict], fields: dict[str, Any]
-) -> Episode:
-    """Finish a direct upload and create the episode (flushed, not committed).
-
-    ``parts``: [{"part_number", "etag"}] as the client received them (may be empty: the
-    parts S3 holds are used). ``fields`` as for ``ingest_episode``. A file we cannot
-    serve is deleted and ProbeError explains why.
-    """
+def finish_direct_upload(show: Show, upload_id: str, key: str, parts: list[dict]) -> str:
+    """Complete the multipart upload of ``key`` (one of ``show``'s staging keys) and return
+    the key. ``parts``: [{"part_number", "etag"}] as the client received them (may be
+    empty: the parts S3 holds are used). The caller stores it (``store_staged``) or
+    removes it."""
     storage = _s3_storage()
     if not isinstance(key, str) or not key.startswith(staging_prefix(show)) or ".." in key:
         raise ValidationError("This upload key does not belong to this show's uploads.")
-    values = checked_fields(fields)
-    check_slug_free(show, values)
     try:
         uploaded = storage.list_parts(key, upload_id)
     except ObjectNotFound:
@@ -139,11 +131,45 @@ def complete_direct_upload(
         storage.abort_multipart_upload(key, upload_id)
         raise ProbeError("The file is empty (0 bytes). Please choose the audio file again.")
     storage.complete_multipart_upload(key, upload_id, chosen)
-    try:
-        return _create_episode(storage, show, key, values)
-    except BaseException:
-        remove_quietly(storage, key, "direct upload refused")
-        raise
+    return key
+
+
+def probe_staged(key: str) -> tuple[AudioInfo, int, str]:
+    """Probe the staged object in place (ranged reads): (info, size, original file name)."""
+    storage = _s3_storage()
+    metadata = storage.stat_metadata(key)
+    filename = unquote(metadata.get("original-filename", "")) or "upload"
+    with storage.open_seekable(key) as handle:
+        try:
+            info = probe(handle, filename)
+        except ProbeError as exc:
+            message = f"{exc.message} The uploaded file was deleted."
+            raise ProbeError(message, details=exc.details) from exc
+    return info, handle.size, filename
+
+
+def store_staged(
+    episode: Episode, key: str, info: AudioInfo, filename: str, size: int
+) -> list[str]:
+    """Copy the staged object (server-side) to the episode's key and fill its media
+    columns; the staging copy goes with the transaction either way (a failed delete is
+    logged and left for ``storage orphans``). Returns the keys written."""
+    storage = _s3_storage()
+
+    def put_audio(target: str) -> None:
+        storage.copy(key, target, content_type=info.mime_type, cache_control=MEDIA_CACHE_CONTROL)
+
+    written = store_media(storage, episode, episode.show_id, info, filename, put_audio)
+    episode.size_bytes = size
+    episode.sha256 = None  # the bytes never passed through us; S3 keeps its own checksums
+    delete_on_rollback(key, storage)
+    delete_after_commit(key, storage)
+    return written
+
+
+def remove_staged(key: str) -> None:
+    """Remove a staged upload that was refused."""
+    remove_quietly(_s3_storage(), key, "direct upload refused")
 
 
 def _match_parts(uploaded: list[dict], claimed: list[dict]) -> list[dict]:
@@ -168,30 +194,3 @@ def _match_parts(uploaded: list[dict], claimed: list[dict]) -> list[dict]:
             raise ValidationError(f"Part {number} does not match what the store received.")
         chosen.append(held[number])
     return sorted(chosen, key=lambda part: part["part_number"])
-
-
-def _create_episode(storage: S3Storage, show: Show, key: str, values: dict[str, Any]) -> Episode:
-    metadata = storage.stat_metadata(key)
-    filename = unquote(metadata.get("original-filename", "")) or "upload"
-    with storage.open_seekable(key) as handle:
-        try:
-            info = probe(handle, filename)
-        except ProbeError as exc:
-            message = f"{exc.message} The uploaded file was deleted."
-            raise ProbeError(message, details=exc.details) from exc
-    size = handle.size
-    episode = new_episode(show, values, info, filename)
-
-    def put_audio(target: str) -> None:
-        storage.copy(key, target, content_type=info.mime_type, cache_control=MEDIA_CACHE_CONTROL)
-
-    written = store_media(storage, episode, show.id, info, filename, put_audio)
-    episode.size_bytes = size
-    episode.sha256 = None  # the bytes never passed through us; S3 keeps its own checksums
-    flush_or_remove(storage, written, episode)
-    # The staging copy goes with the transaction either way (a failed delete is logged
-    # and left for `storage orphans`).
-    delete_on_rollback(key, storage)
-    delete_after_commit(key, storage)
-    logger.info("Direct upload %s became episode %s", key, episode.storage_key)
-    return episode

@@ -1,9 +1,11 @@
-"""From an uploaded stream to a stored object and an episode row, all or nothing.
+"""From an uploaded stream to stored objects and an episode's media columns, all or nothing.
 
-``ingest_episode`` streams the upload to a temporary file in chunks (hashing and counting
-as it goes, refusing anything past MAX_UPLOAD_MB), probes it, stores it under a key of
-ours, and flushes the row. It never commits: the caller commits once. Whatever was stored
-is removed if anything fails afterwards, here or at the commit (see media/cleanup.py).
+``spool_upload`` streams the upload to a temporary file in chunks (hashing and counting as
+it goes, refusing anything past MAX_UPLOAD_MB), ``probe_upload`` reads it, ``store_upload``
+stores it (and its cover art) under keys of ours and fills the row's media columns, and
+``flush_or_remove`` flushes. Nothing here commits or decides an episode's other fields:
+``publisher.operations.episodes`` does, and its caller commits once. Whatever was stored is
+removed if anything fails afterwards, here or at the commit (see media/cleanup.py).
 """
 
 from __future__ import annotations
@@ -16,17 +18,14 @@ import re
 import stat
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 from flask import current_app
-from sqlalchemy import select
 
-from publisher.content import sanitize_html, slugify, unique_slug
-from publisher.errors import Conflict, PublisherError, ValidationError
+from publisher.exceptions import PublisherError
 from publisher.extensions import db
 from publisher.media.cleanup import (
     delete_after_commit,
@@ -36,27 +35,13 @@ from publisher.media.cleanup import (
 )
 from publisher.media.probe import AudioInfo, clean_text, probe
 from publisher.media.storage import Storage, get_storage
-from publisher.models import EPISODE_TYPES, STATUSES, Episode, Show, utcnow
-from publisher.models.episode import new_guid
+from publisher.models import Episode, utcnow
 
 logger = logging.getLogger(__name__)
 
 CHUNK_SIZE = 1024 * 1024
 # Keys never change content (a replacement gets a new key), so caches may keep them.
 MEDIA_CACHE_CONTROL = "public, max-age=31536000, immutable"
-EPISODE_FIELDS = frozenset(
-    {
-        "title",
-        "description",
-        "status",
-        "publish_at",
-        "season",
-        "number",
-        "episode_type",
-        "explicit",
-        "slug",
-    }
-)
 
 
 class UploadTooLarge(PublisherError):
@@ -173,95 +158,53 @@ def spool_upload(stream: BinaryIO) -> Iterator[Spooled]:
         path.unlink(missing_ok=True)
 
 
-def ingest_episode(show: Show, stream: BinaryIO, filename: str, fields: dict[str, Any]) -> Episode:
-    """A new episode of ``show`` with the uploaded audio; flushed, not committed.
-
-    ``fields`` (all optional): title, description (HTML or text, sanitized), status,
-    publish_at (aware datetime), season, number, episode_type, explicit, slug.
-    The title defaults to the file's title tag, else a readable form of the file name.
-    """
-    values = checked_fields(fields)
-    check_slug_free(show, values)
-    with spool_upload(stream) as upload:
-        with open(upload.path, "rb") as handle:
-            info = probe(handle, filename)
-        episode = new_episode(show, values, info, filename)
-        storage = get_storage()
-
-        def put_audio(key: str) -> None:
-            storage.save_file(
-                key, upload.path, content_type=info.mime_type, cache_control=MEDIA_CACHE_CONTROL
-            )
-
-        upload.hash_in_background()
-        written = store_media(storage, episode, show.id, info, filename, put_audio)
-        try:
-            episode.size_bytes, episode.sha256 = upload.size, upload.sha256
-        except BaseException:
-            _remove_now(storage, written)
-            raise
-        flush_or_remove(storage, written, episode)
-    logger.info("Ingested %s as episode %s (%s)", episode.storage_key, episode.id, info)
-    return episode
+def probe_upload(upload: Spooled, filename: str) -> AudioInfo:
+    """What the probe reads from the spooled file (ProbeError, 422, when it is not audio
+    we can serve)."""
+    with open(upload.path, "rb") as handle:
+        return probe(handle, filename)
 
 
-def replace_episode_audio(episode: Episode, stream: BinaryIO, filename: str) -> Episode:
-    """Give ``episode`` new audio; its guid stays. The new object gets a new key, and the
-    old one is removed only after the commit (a rollback leaves the episode as it was)."""
-    old_keys = [episode.storage_key, episode.artwork_key]
-    with spool_upload(stream) as upload:
-        with open(upload.path, "rb") as handle:
-            info = probe(handle, filename)
-        storage = get_storage()
+def store_upload(
+    storage: Storage,
+    episode: Episode,
+    upload: Spooled,
+    info: AudioInfo,
+    filename: str,
+    avoid: list[str | None] | tuple = (),
+) -> list[str]:
+    """Store the spooled audio (and its cover art) for ``episode`` under fresh keys and
+    fill the media columns, size and sha256 included (hashed while the store uploads).
+    Returns the keys written, each removed if the transaction does not commit."""
 
-        def put_audio(key: str) -> None:
-            storage.save_file(
-                key, upload.path, content_type=info.mime_type, cache_control=MEDIA_CACHE_CONTROL
-            )
-
-        upload.hash_in_background()
-        written = store_media(
-            storage, episode, episode.show_id, info, filename, put_audio, avoid=old_keys
+    def put_audio(key: str) -> None:
+        storage.save_file(
+            key, upload.path, content_type=info.mime_type, cache_control=MEDIA_CACHE_CONTROL
         )
-        try:
-            episode.size_bytes, episode.sha256 = upload.size, upload.sha256
-        except BaseException:
-            _remove_now(storage, written)
-            raise
-        flush_or_remove(storage, written)
-    current = {episode.storage_key, episode.artwork_key}
-    for key in old_keys:
-        if key and key not in current:
-            delete_after_commit(key, storage)
-    return episode
+
+    upload.hash_in_background()
+    written = store_media(storage, episode, episode.show_id, info, filename, put_audio, avoid)
+    try:
+        episode.size_bytes, episode.sha256 = upload.size, upload.sha256
+    except BaseException:
+        _remove_now(storage, written)
+        raise
+    return written
 
 
-def delete_episode(episode: Episode) -> None:
-    """Delete the row; its stored objects go after the commit (failures are logged and
-    left for ``storage orphans``)."""
+def media_keys(episode: Episode) -> set[str]:
+    """Every stored object the episode's row points at."""
+    keys = (episode.storage_key, episode.artwork_key, episode.transcript_key)
+    return {key for key in keys if key}
+
+
+def remove_after_commit(keys: Iterable[str | None]) -> None:
+    """Schedule these objects for removal once the transaction commits (never before: a
+    rollback must find them); failures are logged and left for ``storage orphans``."""
     storage = get_storage()
-    for key in {episode.storage_key, episode.artwork_key, episode.transcript_key}:
+    for key in keys:
         if key:
             delete_after_commit(key, storage)
-    db.session.delete(episode)
-    db.session.flush()
-
-
-# -- helpers ---------------------------------------------------------------------------------
-
-
-def new_episode(show: Show, values: dict[str, Any], info: AudioInfo, filename: str) -> Episode:
-    """An unsaved episode row with its guid, title (the field, else the title tag, else
-    the file name), a slug unique in the show, and the checked fields."""
-    values = dict(values)
-    episode = Episode(show_id=show.id, guid=new_guid())
-    title = values.pop("title", None) or info.tags.get("title") or title_from(filename)
-    episode.title = title[:300]
-    slug = values.pop("slug", None)
-    episode.slug = slug or unique_slug(episode.title, lambda s: slug_taken(show, s))
-    for name, value in values.items():
-        setattr(episode, name, value)
-    return episode
 
 
 def store_media(
@@ -347,11 +290,6 @@ def _fresh_key(folder: str, stem: str, extension: str, avoid) -> str:
     return key
 
 
-def slug_taken(show: Show, slug: str) -> bool:
-    statement = select(Episode.id).where(Episode.show_id == show.id, Episode.slug == slug)
-    return db.session.scalar(statement) is not None
-
-
 def original_name(filename: str) -> str | None:
     """The uploader's file name as data only: the last path part, cleaned, bounded."""
     name = re.split(r"[\\/]", filename or "")[-1]
@@ -363,93 +301,3 @@ def title_from(filename: str) -> str:
     stem = (original_name(filename) or "").rsplit(".", 1)[0]
     words = " ".join(re.sub(r"[_\-.]+", " ", stem).split())
     return (words[:1].upper() + words[1:]) if words else "Untitled episode"
-
-
-def check_slug_free(show: Show, values: dict[str, Any]) -> None:
-    if values.get("slug") and slug_taken(show, values["slug"]):
-        raise Conflict(f"The slug '{values['slug']}' is already used by another episode.")
-
-
-def checked_fields(fields: dict[str, Any]) -> dict[str, Any]:
-    """Validate the optional episode fields; a ValidationError names each bad one."""
-    unknown = sorted(set(fields) - EPISODE_FIELDS)
-    problems: list[dict[str, str]] = [
-        {"field": name, "message": "Not an episode field."} for name in unknown
-    ]
-    values: dict[str, Any] = {}
-    for name, value in fields.items():
-        if name in unknown or value is None:
-            continue
-        try:
-            values[name] = _FIELD_CHECKS[name](value)
-        except (TypeError, ValueError) as exc:
-            problems.append({"field": name, "message": str(exc)})
-    if problems:
-        names = ", ".join(p["field"] for p in problems)
-        raise ValidationError(f"Some episode fields are not valid: {names}.", details=problems)
-    return values
-
-
-def _title(value: Any) -> str:
-    text = clean_text(str(value), max_length=300)
-    if not text:
-        raise ValueError("The title cannot be empty.")
-    return text
-
-
-def _choice(options: tuple[str, ...]):
-    def check(value: Any) -> str:
-        if value not in options:
-            raise ValueError(f"Must be one of: {', '.join(options)}.")
-        return value
-
-    return check
-
-
-def _publish_at(value: Any) -> datetime:
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    if not isinstance(value, datetime):
-        raise TypeError("Must be a date and time (ISO 8601).")
-    if value.tzinfo is None:
-        raise ValueError("Must include a time zone (e.g. 2025-01-31T09:00:00Z).")
-    return value
-
-
-def _count(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        raise TypeError("Must be a whole number.")
-    number = int(value)
-    if not 0 <= number <= 1_000_000:
-        raise ValueError("Must be between 0 and 1000000.")
-    return number
-
-
-def _explicit(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    if str(value).lower() in ("1", "true", "yes", "on"):
-        return True
-    if str(value).lower() in ("0", "false", "no", "off", ""):
-        return False
-    raise ValueError("Must be true or false.")
-
-
-def _slug(value: Any) -> str:
-    slug = slugify(str(value), max_length=150)
-    if slug != str(value):
-        raise ValueError(f"Use lowercase letters, digits and hyphens (e.g. '{slug}').")
-    return slug
-
-
-_FIELD_CHECKS = {
-    "title": _title,
-    "description": lambda value: sanitize_html(str(value)),
-    "status": _choice(STATUSES),
-    "publish_at": _publish_at,
-    "season": _count,
-    "number": _count,
-    "episode_type": _choice(EPISODE_TYPES),
-    "explicit": _explicit,
-    "slug": _slug,
-}

@@ -4,31 +4,22 @@ from publisher.models.article import Article, ArticleEpisode, ArticleRelated
 from publisher.models.autosave import ArticleAutosave
 from publisher.models.base import UTCDateTime, utcnow
 from publisher.models.download import Download
-from publisher.models.episode import EPISODE_TYPES, Episode
+from publisher.models.episode import Episode
+from publisher.models.feed_rendering import FeedRendering
 from publisher.models.membership import ShowMember, can_edit_show, editable_shows_filter
 from publisher.models.publication import (
-    DRAFT,
-    PUBLISHED,
-    SCHEDULED,
-    STATUSES,
     effective_status,
     is_public,
     public_filter,
     scheduled_filter,
 )
 from publisher.models.setting import SiteSetting, get_setting
-from publisher.models.show import SHOW_TYPES, Show, podcast_guid_for
+from publisher.models.show import Show, podcast_guid_for
 from publisher.models.tag import Tag, article_tags, episode_tags
-from publisher.models.user import ROLES, ApiToken, User, hash_token
+from publisher.models.user import ApiToken, User, hash_token
+from publisher.models.vocabulary import EpisodeType, Role, ShowStatus, ShowType, Status
 
 __all__ = [
-    "DRAFT",
-    "EPISODE_TYPES",
-    "PUBLISHED",
-    "ROLES",
-    "SCHEDULED",
-    "SHOW_TYPES",
-    "STATUSES",
     "ApiToken",
     "Article",
     "ArticleAutosave",
@@ -36,9 +27,15 @@ __all__ = [
     "ArticleRelated",
     "Download",
     "Episode",
+    "EpisodeType",
+    "FeedRendering",
+    "Role",
     "Show",
     "ShowMember",
+    "ShowStatus",
+    "ShowType",
     "SiteSetting",
+    "Status",
     "Tag",
     "UTCDateTime",
     "User",

@@ -14,12 +14,13 @@ from publisher.models.episode import Episode
 from publisher.models.publication import PublicationMixin
 from publisher.models.tag import Tag, article_tags
 from publisher.models.user import User
+from publisher.models.vocabulary import Status, check_in
 
 
 class Article(PublicationMixin, db.Model):
     __tablename__ = "articles"
     __table_args__ = (
-        CheckConstraint("status IN ('draft', 'scheduled', 'published')", name="status"),
+        check_in("status", Status),
         Index("ix_articles_status_publish_at", "status", "publish_at"),
     )
 
@@ -29,7 +30,7 @@ class Article(PublicationMixin, db.Model):
     summary: Mapped[str] = mapped_column(Text, default="")
     body_markdown: Mapped[str] = mapped_column(Text, default="")
     body_html: Mapped[str] = mapped_column(Text, default="")  # sanitized, rendered from Markdown
-    status: Mapped[str] = mapped_column(String(16), default="draft")
+    status: Mapped[str] = mapped_column(String(16), default=Status.DRAFT.value)
     publish_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     author_name: Mapped[str] = mapped_column(String(200), default="")
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import (
     JSON,
     BigInteger,
-    CheckConstraint,
     ForeignKey,
     Index,
     String,
@@ -25,11 +24,10 @@ from publisher.models.base import UTCDateTime, utcnow
 from publisher.models.publication import PublicationMixin, public_filter
 from publisher.models.show import Show
 from publisher.models.tag import Tag, episode_tags
+from publisher.models.vocabulary import EpisodeType, Status, check_in
 
 if TYPE_CHECKING:
     from publisher.models.article import ArticleEpisode
-
-EPISODE_TYPES = ("full", "trailer", "bonus")
 
 
 def new_guid() -> str:
@@ -40,8 +38,8 @@ class Episode(PublicationMixin, db.Model):
     __tablename__ = "episodes"
     __table_args__ = (
         UniqueConstraint("show_id", "slug", name="uq_episodes_show_id_slug"),
-        CheckConstraint("status IN ('draft', 'scheduled', 'published')", name="status"),
-        CheckConstraint("episode_type IN ('full', 'trailer', 'bonus')", name="episode_type"),
+        check_in("status", Status),
+        check_in("episode_type", EpisodeType),
         Index("ix_episodes_show_id_publish_at", "show_id", "publish_at"),
     )
 
@@ -52,11 +50,11 @@ class Episode(PublicationMixin, db.Model):
     slug: Mapped[str] = mapped_column(String(150))
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")  # sanitized HTML
-    status: Mapped[str] = mapped_column(String(16), default="draft")
+    status: Mapped[str] = mapped_column(String(16), default=Status.DRAFT.value)
     publish_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     season: Mapped[int | None]
     number: Mapped[int | None]
-    episode_type: Mapped[str] = mapped_column(String(16), default="full")
+    episode_type: Mapped[str] = mapped_column(String(16), default=EpisodeType.FULL.value)
     explicit: Mapped[bool] = mapped_column(default=False)
 
     # The stored audio and what the probe read from it.

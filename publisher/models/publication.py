@@ -14,12 +14,9 @@ from sqlalchemy import and_, or_
 from sqlalchemy.sql import ColumnElement
 
 from publisher.models.base import utcnow
+from publisher.models.vocabulary import Status
 
-DRAFT = "draft"
-SCHEDULED = "scheduled"
-PUBLISHED = "published"
-STATUSES = (DRAFT, SCHEDULED, PUBLISHED)
-RELEASED_STATUSES = (SCHEDULED, PUBLISHED)
+RELEASED_STATUSES = (Status.SCHEDULED, Status.PUBLISHED)
 
 
 def public_filter(model: Any, now: datetime | None = None) -> ColumnElement[bool]:
@@ -49,12 +46,12 @@ def is_public(status: str, publish_at: datetime | None, now: datetime | None = N
 
 def effective_status(status: str, publish_at: datetime | None, now: datetime | None = None) -> str:
     """What a producer sees: ``scheduled`` until publish_at passes, then ``published``."""
-    if status == DRAFT:
-        return DRAFT
+    if status == Status.DRAFT:
+        return Status.DRAFT
     now = now or utcnow()
     if publish_at is None or publish_at > now:
-        return SCHEDULED
-    return PUBLISHED
+        return Status.SCHEDULED
+    return Status.PUBLISHED
 
 
 class PublicationMixin:

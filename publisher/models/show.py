@@ -6,18 +6,17 @@ import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, CheckConstraint, String, Text
+from sqlalchemy import JSON, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql import ColumnElement
 
 from publisher.extensions import db
 from publisher.models.base import UTCDateTime, utcnow
+from publisher.models.vocabulary import ShowStatus, ShowType, check_in
 
 if TYPE_CHECKING:
     from publisher.models.episode import Episode
 
-SHOW_TYPES = ("episodic", "serial")
-SHOW_STATUSES = ("draft", "published")
 # Podcasting 2.0: podcast:guid is a UUIDv5 of the feed URL without its scheme, in this namespace.
 PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 
@@ -31,15 +30,15 @@ def podcast_guid_for(feed_url: str) -> str:
 class Show(db.Model):
     __tablename__ = "shows"
     __table_args__ = (
-        CheckConstraint("show_type IN ('episodic', 'serial')", name="show_type"),
-        CheckConstraint("status IN ('draft', 'published')", name="status"),
+        check_in("show_type", ShowType),
+        check_in("status", ShowStatus),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(100), unique=True)
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[str] = mapped_column(String(16), default="published")
+    status: Mapped[str] = mapped_column(String(16), default=ShowStatus.PUBLISHED.value)
     language: Mapped[str] = mapped_column(String(35), default="en")
     author: Mapped[str] = mapped_column(String(300), default="")
     owner_name: Mapped[str] = mapped_column(String(300), default="")
@@ -47,7 +46,7 @@ class Show(db.Model):
     category: Mapped[str] = mapped_column(String(100), default="")
     subcategory: Mapped[str] = mapped_column(String(100), default="")
     explicit: Mapped[bool] = mapped_column(default=False)
-    show_type: Mapped[str] = mapped_column(String(16), default="episodic")
+    show_type: Mapped[str] = mapped_column(String(16), default=ShowType.EPISODIC.value)
     link: Mapped[str] = mapped_column(String(1000), default="")
     copyright: Mapped[str] = mapped_column(String(500), default="")
     artwork_key: Mapped[str | None] = mapped_column(String(500))
@@ -77,11 +76,11 @@ class Show(db.Model):
     @classmethod
     def public_filter(cls) -> ColumnElement[bool]:
         """SQL condition selecting published shows (their episodes have their own rule)."""
-        return cls.status == "published"
+        return cls.status == ShowStatus.PUBLISHED
 
     @property
     def is_public(self) -> bool:
-        return self.status == "published"
+        return self.status == ShowStatus.PUBLISHED
 
     def __repr__(self) -> str:
         return f"<Show {self.slug}>"

@@ -7,26 +7,26 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String, select
+from sqlalchemy import ForeignKey, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from publisher.extensions import db
 from publisher.models.base import UTCDateTime, utcnow
+from publisher.models.vocabulary import Role, check_in
 
-ROLES = ("admin", "editor")
 TOKEN_PREFIX = "pub_"  # noqa: S105  (a prefix, not a secret)
 
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
-    __table_args__ = (CheckConstraint("role IN ('admin', 'editor')", name="role"),)
+    __table_args__ = (check_in("role", Role),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200), default="")
     password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[str] = mapped_column(String(16), default="editor")
+    role: Mapped[str] = mapped_column(String(16), default=Role.EDITOR.value)
     active: Mapped[bool] = mapped_column(default=True)
     # Base32 TOTP secret (pyotp) once the user has turned two-factor sign-in on.
     totp_secret: Mapped[str | None] = mapped_column(String(64))
@@ -50,7 +50,7 @@ class User(UserMixin, db.Model):
 
     @property
     def is_admin(self) -> bool:
-        return self.role == "admin"
+        return self.role == Role.ADMIN
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"

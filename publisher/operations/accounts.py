@@ -1,4 +1,5 @@
-"""Users, their API tokens, two-factor secrets and the site settings admins change."""
+"""Signing in, changing users, two-factor secrets and the site settings admins change
+(creating users and tokens: ``users.py``, ``tokens.py``)."""
 
 from __future__ import annotations
 
@@ -12,13 +13,13 @@ import pyotp
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from publisher.errors import Conflict, ValidationError
+from publisher.exceptions import ValidationError
 from publisher.extensions import db
-from publisher.models import ROLES, ApiToken, User
+from publisher.models import Role, User
 from publisher.models.setting import SETTING_DEFAULTS, SiteSetting
+from publisher.operations import users
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-MIN_PASSWORD = 8
 
 
 @functools.cache
@@ -48,20 +49,11 @@ def _field_error(field: str, message: str) -> ValidationError:
 
 
 def create_user(email: str, password: str, role: str, name: str = "") -> User:
+    """A new user (see ``users.create_user``), with an e-mail address that looks like one."""
     email = email.strip().lower()
     if not EMAIL_RE.fullmatch(email) or len(email) > 254:
         raise _field_error("email", f"{email!r} is not an e-mail address.")
-    if role not in ROLES:
-        raise _field_error("role", "The role is admin or editor.")
-    if len(password) < MIN_PASSWORD:
-        raise _field_error("password", f"The password needs at least {MIN_PASSWORD} characters.")
-    if find_user_by_email(email) is not None:
-        raise Conflict(f"A user with the e-mail {email} already exists.")
-    user = User(email=email, role=role, name=name.strip() or email.split("@")[0])
-    user.set_password(password)
-    db.session.add(user)
-    db.session.flush()
-    return user
+    return users.create_user(email, password, role, name.strip())
 
 
 def update_user(user: User, acting: User, fields: dict[str, Any]) -> None:
@@ -73,13 +65,13 @@ def update_user(user: User, acting: User, fields: dict[str, Any]) -> None:
             "You cannot remove your own admin role or deactivate yourself; "
             "ask another admin to do it."
         )
-    if "role" in fields and fields["role"] not in ROLES:
+    if "role" in fields and fields["role"] not in tuple(Role):
         raise _field_error("role", "The role is admin or editor.")
     password = fields.pop("password", None)
     if password:
-        if len(password) < MIN_PASSWORD:
+        if len(password) < users.MIN_PASSWORD_LENGTH:
             raise _field_error(
-                "password", f"The password needs at least {MIN_PASSWORD} characters."
+                "password", f"The password needs at least {users.MIN_PASSWORD_LENGTH} characters."
             )
         user.set_password(password)
     for name in ("role", "active", "name", "timezone"):
@@ -88,21 +80,6 @@ def update_user(user: User, acting: User, fields: dict[str, Any]) -> None:
             if name == "timezone" and value not in zoneinfo.available_timezones():
                 raise _field_error("timezone", f"{value!r} is not a time zone.")
             setattr(user, name, value)
-    db.session.flush()
-
-
-def issue_token(user: User, name: str) -> tuple[ApiToken, str]:
-    """A new token for ``user``; the plain value is returned once and never stored."""
-    name = name.strip()
-    if not name or len(name) > 100:
-        raise _field_error("name", "Name the token (up to 100 characters).")
-    token, plain = ApiToken.issue(user, name)
-    db.session.flush()
-    return token, plain
-
-
-def revoke_token(token: ApiToken) -> None:
-    token.revoke()
     db.session.flush()
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from publisher.errors import ValidationError
+from publisher.exceptions import ValidationError
 from publisher.extensions import db
 from publisher.models import Show, ShowMember, User
 

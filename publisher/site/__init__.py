@@ -1,15 +1,19 @@
-"""The public site: pages readers and listeners open."""
+"""The public site: pages readers and listeners open, and media delivery (``delivery``).
 
-from flask import Blueprint
+Importing this package has no effect: ``init_app`` (called by the app factory) imports
+the views, registers the blueprint and the template helpers.
+"""
 
-bp = Blueprint("site", __name__)
+from __future__ import annotations
+
+from flask import Flask
 
 
-@bp.record_once
-def _register_template_helpers(state) -> None:
+def init_app(app: Flask) -> None:
+    """Register the site's routes and template helpers."""
+    from publisher.site import delivery, views  # noqa: F401  (attach the routes)
+    from publisher.site.blueprint import bp
     from publisher.site.presenters import init_presenters
 
-    init_presenters(state.app)
-
-
-from publisher.site import media, views  # noqa: E402,F401
+    app.register_blueprint(bp)
+    init_presenters(app)

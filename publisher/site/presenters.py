@@ -92,35 +92,18 @@ def share_links(url: str, title: str) -> list[dict[str, str]]:
     ]
 
 
-def _feeds_podcast() -> Any:
-    """The feeds area's podcast module, which owns the artwork and transcript routes.
-
-    Imported lazily (and optionally) so the site does not depend on import order, and a
-    build without the feeds area shows placeholders instead of failing.
-    """
-    try:
-        from publisher.feeds import podcast
-    except ImportError:
-        return None
-    return podcast
-
-
 def artwork_url(show: Show | None, episode: Episode | None = None) -> str | None:
     """The episode's own artwork if it has one, else the show's; None when neither."""
-    podcast = _feeds_podcast()
-    if podcast is None or show is None:
+    if show is None:
         return None
     if episode is not None and episode.artwork_key:
-        return podcast.episode_artwork_url(episode, show)
-    return podcast.show_artwork_url(show) if show.artwork_key else None
+        return urls.episode_artwork_url(episode, show)
+    return urls.show_artwork_url(show)
 
 
 def transcript_url(episode: Episode) -> str | None:
     """The transcript's URL (served by the feeds area) when the episode has one."""
-    podcast = _feeds_podcast()
-    if podcast is None or not episode.transcript_key:
-        return None
-    return podcast.transcript_url(episode, episode.show)
+    return urls.transcript_url(episode, episode.show)
 
 
 def article_json_ld(article: Article, episodes: list[Episode]) -> dict[str, Any]:

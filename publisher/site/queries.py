@@ -17,7 +17,7 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Integer, and_, cast, func, literal, null, select, union_all
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
-from publisher.errors import NotFound
+from publisher.exceptions import NotFound
 from publisher.extensions import db
 from publisher.models import (
     Article,

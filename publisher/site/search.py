@@ -32,7 +32,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import selectinload
 
-from publisher.errors import PublisherError
+from publisher.exceptions import PublisherError
 from publisher.extensions import db
 from publisher.models import Article, Episode, utcnow
 

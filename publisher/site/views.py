@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from flask import render_template, request
 
-from publisher.errors import PublisherError
+from publisher.exceptions import PublisherError
 from publisher.models import utcnow
-from publisher.site import bp, queries
+from publisher.site import queries
+from publisher.site.blueprint import bp
 from publisher.site.caching import cached_page
 from publisher.site.search import search as run_search
 

@@ -29,9 +29,9 @@ from flask import (
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
-from publisher.extensions import db, login_manager
+from publisher.extensions import db
 from publisher.models import Episode, Show, User, can_edit_show, get_setting
-from publisher.studio import bp
+from publisher.studio.blueprint import bp, login_manager
 
 # Endpoints a visitor may open before signing in.
 OPEN_ENDPOINTS = frozenset({"studio.login", "studio.login_totp", "studio.static"})

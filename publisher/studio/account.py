@@ -7,11 +7,10 @@ import zoneinfo
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
-from publisher.errors import PublisherError
+from publisher.exceptions import PublisherError
 from publisher.extensions import db
 from publisher.models import ApiToken, User
-from publisher.operations import accounts
-from publisher.studio import bp
+from publisher.operations import accounts, tokens
 from publisher.studio.access import (
     TOTP_PENDING_KEY,
     end_session,
@@ -19,6 +18,7 @@ from publisher.studio.access import (
     start_session,
     studio_access,
 )
+from publisher.studio.blueprint import bp
 from publisher.studio.forms import AccountForm, LoginForm, PostForm, TokenForm, TotpForm
 from publisher.studio.limits import login_limits
 
@@ -189,7 +189,7 @@ def create_own_token():
         for error in form.name.errors or ["The form expired; reload the page and try again."]:
             flash(error, "error")
         return redirect(url_for("studio.account"))
-    _token, plain = accounts.issue_token(current_user, form.name.data or "")
+    _token, plain = tokens.issue_token(current_user, form.name.data or "")
     db.session.commit()
     return render_template("studio/token_created.html", plain=plain, name=form.name.data), 201
 
@@ -202,7 +202,7 @@ def revoke_own_token(token_id: int):
     token = db.session.get(ApiToken, token_id) if 0 < token_id < 2**31 else None
     if token is None or token.user_id != current_user.id:
         abort(404, "You have no such token.")
-    accounts.revoke_token(token)
+    tokens.revoke_token(token.id)
     db.session.commit()
     flash(f"The token “{token.name}” is revoked.", "info")
     return redirect(url_for("studio.account"))

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from publisher.extensions import db
 from publisher.models import Article
-from publisher.studio import bp
+from publisher.studio.blueprint import bp
 
 
 @bp.get("/articles/")

@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import render_template
 from flask_login import current_user
 
-from publisher.studio import bp, queries
+from publisher.studio import queries
+from publisher.studio.blueprint import bp
 
 
 @bp.get("/")

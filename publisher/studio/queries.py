@@ -11,10 +11,10 @@ from publisher.analytics.chart import render_svg
 from publisher.analytics.stats import make_period, shows_stats
 from publisher.extensions import db
 from publisher.models import (
-    SCHEDULED,
     Article,
     Episode,
     Show,
+    Status,
     User,
     editable_shows_filter,
     scheduled_filter,
@@ -57,5 +57,5 @@ def dashboard(user: User) -> dict[str, Any]:
         "storage_bytes": int(storage_bytes or 0),
         "week": week,
         "week_chart": render_svg(week),
-        "SCHEDULED": SCHEDULED,
+        "SCHEDULED": Status.SCHEDULED,
     }

@@ -8,8 +8,9 @@ from sqlalchemy import select
 
 from publisher.extensions import db
 from publisher.models import Episode
-from publisher.studio import bp, queries
+from publisher.studio import queries
 from publisher.studio.access import show_for_editing, studio_access
+from publisher.studio.blueprint import bp
 
 
 @bp.get("/shows/")

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from flask_login import current_user
 
-from publisher.studio import bp
+from publisher.studio.blueprint import bp
 
 
 def user_zone() -> zoneinfo.ZoneInfo:

@@ -9,12 +9,12 @@ from sqlalchemy import select
 from wtforms import PasswordField, SelectChoice, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from publisher.errors import PublisherError
+from publisher.exceptions import PublisherError
 from publisher.extensions import db
-from publisher.models import ROLES, ApiToken, Show, ShowMember, User, get_setting
-from publisher.operations import accounts, memberships
-from publisher.studio import bp
+from publisher.models import ApiToken, Role, Show, ShowMember, User, get_setting
+from publisher.operations import accounts, memberships, tokens
 from publisher.studio.access import admin_required
+from publisher.studio.blueprint import bp
 from publisher.studio.forms import PostForm, SettingsForm, TokenForm
 
 
@@ -25,7 +25,7 @@ class NewUserForm(FlaskForm):
     )  # fmt: skip
     name = StringField("Name", validators=[Optional(), Length(max=200)])
     role = SelectField(
-        "Role", choices=[SelectChoice(r, r.capitalize()) for r in ROLES], default="editor"
+        "Role", choices=[SelectChoice(r, r.capitalize()) for r in Role], default="editor"
     )
     password = PasswordField(
         "Initial password",
@@ -39,7 +39,7 @@ class NewUserForm(FlaskForm):
 
 class EditUserForm(FlaskForm):
     name = StringField("Name", validators=[Optional(), Length(max=200)])
-    role = SelectField("Role", choices=[SelectChoice(r, r.capitalize()) for r in ROLES])
+    role = SelectField("Role", choices=[SelectChoice(r, r.capitalize()) for r in Role])
     active = SelectField(
         "Account", choices=[SelectChoice("1", "Active"), SelectChoice("0", "Deactivated")]
     )
@@ -139,7 +139,7 @@ def create_user_token(user_id: int):
     if not form.validate_on_submit():
         _flash_form_errors(form)
         return redirect(url_for("studio.edit_user", user_id=user.id))
-    _token, plain = accounts.issue_token(user, form.name.data or "")
+    _token, plain = tokens.issue_token(user, form.name.data or "")
     db.session.commit()
     return render_template(
         "studio/token_created.html", plain=plain, name=form.name.data, owner=user
@@ -155,7 +155,7 @@ def revoke_user_token(user_id: int, token_id: int):
     token = db.session.get(ApiToken, token_id) if 0 < token_id < 2**31 else None
     if token is None or token.user_id != user_id:
         abort(404, "This user has no such token.")
-    accounts.revoke_token(token)
+    tokens.revoke_token(token.id)
     db.session.commit()
     flash(f"The token “{token.name}” is revoked.", "info")
     return redirect(url_for("studio.edit_user", user_id=user_id))

@@ -16,7 +16,7 @@ from email.utils import parsedate_to_datetime
 
 from lxml import etree
 
-from publisher.feeds.apple import APPLE_CATEGORIES, APPLE_ENCLOSURE_TYPES
+from publisher.podcasting.apple import APPLE_CATEGORIES, APPLE_ENCLOSURE_TYPES
 
 ITUNES = "{http://www.itunes.com/dtds/podcast-1.0.dtd}"
 EXPLICIT_VALUES = {"true", "false"}

@@ -10,8 +10,7 @@ import pytest
 from publisher import create_app
 from publisher.extensions import db
 from publisher.feeds import cache, podcast
-from publisher.feeds.models import FeedRendering
-from publisher.models import Episode, Show, utcnow
+from publisher.models import Episode, FeedRendering, Show, utcnow
 from tests.conftest import test_config
 
 

@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from publisher.extensions import db
-from publisher.feeds.xmltext import clean
 from publisher.models import Episode, Show
+from publisher.podcasting.xmltext import clean
 
 ON_POSTGRES = bool(os.environ.get("PUBLISHER_TEST_DATABASE_URL"))
 # PostgreSQL text cannot hold NUL at all: there it is excluded from what can be stored.

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from publisher.errors import ValidationError
-from publisher.feeds.apple import APPLE_CATEGORIES, feed_category, validate_category
-from publisher.feeds.podcastindex import (
+from publisher.podcasting.apple import APPLE_CATEGORIES, feed_category, validate_category
+from publisher.podcasting.podcastindex import (
     validate_medium,
     validate_person,
     validate_rrule,

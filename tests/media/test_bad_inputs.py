@@ -11,9 +11,9 @@ from mutagen.id3 import APIC, ID3
 from sqlalchemy import func, select
 
 from publisher.extensions import db
-from publisher.media.ingest import ingest_episode
 from publisher.media.storage import get_storage
 from publisher.models import Episode, Show
+from publisher.operations.episodes import create_episode
 from tests.media.helpers import png_bytes
 
 BAD = Path(__file__).resolve().parent.parent / "data" / "bad"
@@ -29,7 +29,7 @@ def attempt(app, show, data: bytes, filename: str):
     """Ingest + commit like a view would; on error roll back; return the error or row."""
     with app.app_context():
         try:
-            episode = ingest_episode(db.session.get(Show, show.id), io.BytesIO(data), filename, {})
+            episode = create_episode(db.session.get(Show, show.id), io.BytesIO(data), filename, {})
             db.session.commit()
         except Exception as exc:
             db.session.rollback()

@@ -10,14 +10,12 @@ import pytest
 
 from publisher.errors import NotFound, ValidationError
 from publisher.extensions import db
-from publisher.media.direct import (
-    DirectUploadUnavailable,
-    complete_direct_upload,
-    create_direct_upload,
-)
+from publisher.media.direct import DirectUploadUnavailable
 from publisher.media.ingest import UploadTooLarge
 from publisher.media.probe import ProbeError
 from publisher.models import Episode, Show
+from publisher.operations.episodes import complete_direct_upload
+from publisher.operations.episodes import start_direct_upload as create_direct_upload
 from tests.media.helpers import ffmpeg, png_bytes
 from tests.s3server import bucket_keys
 

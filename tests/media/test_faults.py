@@ -12,9 +12,9 @@ from flask import request
 from sqlalchemy import func, select
 
 from publisher.extensions import csrf, db
-from publisher.media.ingest import delete_episode, ingest_episode
 from publisher.media.storage import StorageError
 from publisher.models import Episode, Show
+from publisher.operations.episodes import create_episode, delete_episode
 from tests.media.helpers import ffmpeg
 from tests.s3server import bucket_keys, s3_config
 
@@ -42,7 +42,7 @@ def upload_route(app):
     def upload(show_id: int):
         show = db.get_or_404(Show, show_id)
         audio = request.files["audio"]
-        episode = ingest_episode(show, audio.stream, audio.filename or "", {})
+        episode = create_episode(show, audio.stream, audio.filename or "", {})
         db.session.commit()
         return {"id": episode.id}, 201
 
@@ -88,7 +88,7 @@ def test_store_down_during_a_multipart_upload(
     flaky_s3.cut_after(7 * 1024 * 1024)  # in the middle of the second 5 MB part
     with app.app_context(), twelve_mb_wav.open("rb") as stream:
         with pytest.raises(StorageError) as caught:
-            ingest_episode(db.session.get(Show, show.id), stream, "long.wav", {})
+            create_episode(db.session.get(Show, show.id), stream, "long.wav", {})
         db.session.rollback()
     assert caught.value.status_code == 503
     assert flaky_s3.forwarded >= 7 * 1024 * 1024  # the upload really was under way

@@ -1,4 +1,4 @@
-"""ingest_episode / replace_episode_audio / delete_episode: the row and the stored object
+"""create_episode / replace_audio / delete_episode: the row and the stored object
 go together, whatever fails and whenever."""
 
 from __future__ import annotations
@@ -13,15 +13,11 @@ from sqlalchemy.exc import OperationalError
 
 from publisher.errors import Conflict, ValidationError
 from publisher.extensions import db
-from publisher.media.ingest import (
-    UploadTooLarge,
-    delete_episode,
-    ingest_episode,
-    replace_episode_audio,
-)
+from publisher.media.ingest import UploadTooLarge
 from publisher.media.probe import ProbeError
 from publisher.media.storage import get_storage
 from publisher.models import Episode, Show
+from publisher.operations.episodes import create_episode, delete_episode, replace_audio
 from tests.media.helpers import png_bytes
 
 
@@ -36,10 +32,10 @@ def episode_count(app) -> int:
 
 
 def ingest(app, show, path_or_bytes, filename="episode.mp3", **fields):
-    """ingest_episode + commit inside an app context; returns (id, guid, storage_key)."""
+    """create_episode + commit inside an app context; returns (id, guid, storage_key)."""
     data = path_or_bytes if isinstance(path_or_bytes, bytes) else path_or_bytes.read_bytes()
     with app.app_context():
-        episode = ingest_episode(db.session.get(Show, show.id), io.BytesIO(data), filename, fields)
+        episode = create_episode(db.session.get(Show, show.id), io.BytesIO(data), filename, fields)
         db.session.commit()
         return episode.id, episode.guid, episode.storage_key
 
@@ -49,7 +45,7 @@ def test_ingest_stores_the_audio_and_flushes_the_row(app, factory, audio):
     path = audio("mp3", seconds=3, title="Tagged title")
     publish_at = datetime(2025, 1, 2, 3, 4, tzinfo=UTC)
     with app.app_context():
-        episode = ingest_episode(
+        episode = create_episode(
             db.session.get(Show, show.id),
             io.BytesIO(path.read_bytes()),
             "../../etc/passwd.mp3",
@@ -89,7 +85,7 @@ def test_fields_are_checked_and_description_sanitized(app, factory, audio):
     assert (episode.title, episode.episode_type, episode.extension) == ("My title", "bonus", "ogg")
     with app.app_context(), pytest.raises(ValidationError) as caught:
         bad = {"status": "live", "publish_at": datetime(2025, 1, 1), "colour": 1}
-        ingest_episode(db.session.get(Show, show.id), io.BytesIO(b"x"), "a.mp3", bad)
+        create_episode(db.session.get(Show, show.id), io.BytesIO(b"x"), "a.mp3", bad)
     assert {p["field"] for p in caught.value.details} == {"status", "publish_at", "colour"}
     assert stored_keys(app) == [episode.storage_key]
 
@@ -142,7 +138,7 @@ def test_upload_past_the_limit_is_refused_with_413(app, factory, tmp_path):
     show = factory.show()
     big = io.BytesIO(b"\xff\xfb" * (512 * 1024 + 1))
     with app.app_context(), pytest.raises(UploadTooLarge) as caught:
-        ingest_episode(db.session.get(Show, show.id), big, "big.mp3", {})
+        create_episode(db.session.get(Show, show.id), big, "big.mp3", {})
     assert caught.value.status_code == 413 and caught.value.code == "payload_too_large"
     assert "1 MB upload limit" in caught.value.message
     assert episode_count(app) == 0 and stored_keys(app) == []
@@ -151,7 +147,7 @@ def test_upload_past_the_limit_is_refused_with_413(app, factory, tmp_path):
 def test_rollback_removes_the_stored_object(app, factory, audio):
     show = factory.show()
     with app.app_context():
-        episode = ingest_episode(
+        episode = create_episode(
             db.session.get(Show, show.id), io.BytesIO(audio("flac").read_bytes()), "a", {}
         )
         assert get_storage().exists(episode.storage_key)
@@ -162,7 +158,7 @@ def test_rollback_removes_the_stored_object(app, factory, audio):
 def test_a_session_closed_without_commit_removes_the_object(app, factory, audio):
     show = factory.show()
     with app.app_context():
-        ingest_episode(
+        create_episode(
             db.session.get(Show, show.id), io.BytesIO(audio("flac").read_bytes()), "a", {}
         )
     # The app context ended: Flask-SQLAlchemy closed the session without a commit.
@@ -180,7 +176,7 @@ def test_database_failure_at_flush_removes_the_object(app, factory, audio):
         event.listen(session, "before_flush", fail)
         try:
             with pytest.raises(OperationalError):
-                ingest_episode(
+                create_episode(
                     db.session.get(Show, show.id), io.BytesIO(audio("mp3").read_bytes()), "a", {}
                 )
             assert sorted(get_storage().list_keys()) == []  # gone before the caller sees it
@@ -193,7 +189,7 @@ def test_database_failure_at_flush_removes_the_object(app, factory, audio):
 def test_database_failure_at_commit_removes_the_object(app, factory, audio):
     show = factory.show()
     with app.app_context():
-        ingest_episode(
+        create_episode(
             db.session.get(Show, show.id), io.BytesIO(audio("mp3").read_bytes()), "a", {}
         )
         session = db.session()
@@ -218,7 +214,7 @@ def test_replacing_audio_keeps_the_guid_and_removes_the_old_object_after_commit(
     old_key = episode.storage_key
     with app.app_context():
         row = db.session.get(Episode, episode.id)
-        replace_episode_audio(row, io.BytesIO(audio("mp3", seconds=3).read_bytes()), "new.mp3")
+        replace_audio(row, io.BytesIO(audio("mp3", seconds=3).read_bytes()), "new.mp3")
         new_key = row.storage_key
         assert new_key != old_key and row.guid == episode.guid
         assert sorted(get_storage().list_keys()) == sorted([old_key, new_key])  # not yet
@@ -234,7 +230,7 @@ def test_replacing_audio_then_rolling_back_keeps_the_old_audio(app, factory, aud
     episode = factory.ingested_episode(audio("mp3", seconds=2))
     with app.app_context():
         row = db.session.get(Episode, episode.id)
-        replace_episode_audio(row, io.BytesIO(audio("m4a", seconds=3).read_bytes()), "new.m4a")
+        replace_audio(row, io.BytesIO(audio("m4a", seconds=3).read_bytes()), "new.m4a")
         assert row.storage_key.endswith(".m4a")
         db.session.rollback()
     assert stored_keys(app) == [episode.storage_key]
@@ -245,7 +241,7 @@ def test_replacing_audio_then_rolling_back_keeps_the_old_audio(app, factory, aud
 def test_replacing_with_a_bad_file_changes_nothing(app, factory, audio):
     episode = factory.ingested_episode(audio("mp3", seconds=2))
     with app.app_context(), pytest.raises(ProbeError):
-        replace_episode_audio(db.session.get(Episode, episode.id), io.BytesIO(b"nope"), "x.mp3")
+        replace_audio(db.session.get(Episode, episode.id), io.BytesIO(b"nope"), "x.mp3")
     assert stored_keys(app) == [episode.storage_key]
 
 
@@ -272,7 +268,7 @@ def test_an_upload_already_on_disk_is_not_copied_again(app, factory, audio):
     with tempfile.TemporaryFile() as body, app.app_context():
         body.write(path.read_bytes())
         body.seek(0)
-        episode = ingest_episode(db.session.get(Show, show.id), body, "a.flac", {})
+        episode = create_episode(db.session.get(Show, show.id), body, "a.flac", {})
         db.session.commit()
         assert episode.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
         assert episode.size_bytes == path.stat().st_size
@@ -286,5 +282,5 @@ def test_a_file_on_disk_over_the_limit_is_refused_without_reading_it(app, factor
     big.write_bytes(b"\x00" * (1024 * 1024 + 1))
     show = factory.show()
     with app.app_context(), big.open("rb") as stream, pytest.raises(UploadTooLarge):
-        ingest_episode(db.session.get(Show, show.id), stream, "big.wav", {})
+        create_episode(db.session.get(Show, show.id), stream, "big.wav", {})
     assert stored_keys(app) == []

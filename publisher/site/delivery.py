@@ -31,12 +31,12 @@ from werkzeug.wsgi import wrap_file
 
 from publisher.analytics import counting
 from publisher.analytics.counting import PROGRESS_COLUMNS, Coverage, progress_of_client
-from publisher.errors import NotFound
+from publisher.exceptions import NotFound
 from publisher.extensions import db
 from publisher.media.storage import BoundedReader, ObjectNotFound, StoredObject, get_storage
 from publisher.models import Episode, utcnow
 from publisher.models.download import DownloadProgress
-from publisher.site import bp
+from publisher.site.blueprint import bp
 
 logger = logging.getLogger(__name__)
 

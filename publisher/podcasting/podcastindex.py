@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from publisher.errors import ValidationError
+from publisher.exceptions import ValidationError
 
 NAMESPACE = "https://podcastindex.org/namespace/1.0"
 

@@ -9,7 +9,7 @@ them literally).
 
 from __future__ import annotations
 
-from publisher.errors import ValidationError
+from publisher.exceptions import ValidationError
 
 APPLE_CATEGORIES: dict[str, tuple[str, ...]] = {
     "Arts": (

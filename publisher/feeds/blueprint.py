@@ -1,0 +1,5 @@
+"""The feeds area's blueprint, which ``feeds.views`` attaches its routes to."""
+
+from flask import Blueprint
+
+bp = Blueprint("feeds", __name__)

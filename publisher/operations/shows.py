@@ -1,0 +1,179 @@
+"""Shows: their input type, creation, changes, deletion, and who may see which."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import Field
+from sqlalchemy import Select, func, select
+
+from publisher.content import sanitize_html, unique_slug
+from publisher.exceptions import Conflict, NotFound, ValidationError
+from publisher.extensions import db
+from publisher.models import Episode, Show, ShowType, User, podcast_guid_for
+from publisher.models.vocabulary import literal
+from publisher.operations.episodes import delete_episode
+from publisher.operations.fields import (
+    SLUG_RE,
+    Email,
+    Input,
+    ShortHtml,
+    ShowStatusName,
+    Slug,
+    Text35,
+    Text100,
+    Text128,
+    Text300,
+    Text500,
+    Title,
+    Url,
+    validated,
+)
+from publisher.podcasting.apple import validate_category
+from publisher.podcasting.podcastindex import MEDIUMS
+from publisher.urls import feed_url
+
+ShowTypeName = literal(ShowType)
+Medium = Literal[MEDIUMS]  # type: ignore[valid-type]
+
+
+class ShowFields(Input):
+    """Show fields; all optional (PATCH changes only what it is given)."""
+
+    title: Title = None
+    description: ShortHtml = Field(None, description="HTML; sanitized when stored.")
+    status: ShowStatusName = Field(None, description="`draft` shows are hidden from the public.")
+    language: Text35 = Field(None, description="BCP 47, e.g. `en` or `fr-CA`.")
+    author: Text300 = None
+    owner_name: Text300 = None
+    owner_email: Email = None
+    category: Text100 = Field(None, description="An Apple Podcasts category (any case).")
+    subcategory: Text100 = Field(None, description="One of the category's subcategories.")
+    explicit: bool = None
+    show_type: ShowTypeName = None
+    link: Url = None
+    copyright: Text500 = None
+    locked: bool = None
+    complete: bool = None
+    funding_url: Url = None
+    funding_text: Text128 = None
+    new_feed_url: Url = Field(None, description="Set when the feed moves elsewhere.")
+    medium: Medium = Field(None, description="podcast:medium.")
+    license: Text128 = None
+    location: Text128 = None
+
+
+class ShowCreate(ShowFields):
+    title: Title
+    slug: Slug = Field(None, description="Made from the title when omitted.")
+
+
+class ShowUpdate(ShowFields):
+    """The slug is fixed at creation: the feed URL, and so the podcast guid, derive from it."""
+
+
+# ---------------------------------------------------------------------------- look-ups
+
+
+def shows_query(user: User | None, status: str | None = None) -> Select:
+    statement = select(Show).order_by(Show.title, Show.id)
+    if user is None:
+        statement = statement.where(Show.public_filter())
+    if status is not None:
+        statement = statement.where(Show.status == status)
+    return statement
+
+
+def get_show(slug: str, user: User | None) -> Show:
+    """The show with this slug; 404 when there is none or the caller may not see it."""
+    show = None
+    if SLUG_RE.fullmatch(slug) and len(slug) <= 100:
+        show = db.session.scalar(select(Show).where(Show.slug == slug))
+    if show is None or (user is None and not show.is_public):
+        raise NotFound(f"There is no show '{slug}'.")
+    return show
+
+
+def episode_counts(shows: Sequence[Show], user: User | None, now: datetime) -> dict[int, int]:
+    """Episodes per show that the caller can see, in one query."""
+    if not shows:
+        return {}
+    statement = (
+        select(Episode.show_id, func.count(Episode.id))
+        .where(Episode.show_id.in_([show.id for show in shows]))
+        .group_by(Episode.show_id)
+    )
+    if user is None:
+        statement = statement.where(Episode.public_filter(now))
+    return dict(db.session.execute(statement).tuples().all())
+
+
+# ---------------------------------------------------------------------------- writes
+
+
+def create_show(data: ShowCreate | dict[str, Any]) -> Show:
+    """A new show; the slug comes from the title unless given (409 if taken)."""
+    fields = validated(ShowCreate, data).model_dump(exclude_unset=True)
+    slug = fields.pop("slug", None)
+    if slug is not None:
+        if _show_slug_taken(slug):
+            raise Conflict(f"The slug '{slug}' is already used by another show.")
+    else:
+        slug = unique_slug(fields["title"], _show_slug_taken)
+    show = Show(slug=slug)
+    # Podcasting 2.0: the guid derives from the first feed URL and never changes after.
+    show.podcast_guid = podcast_guid_for(feed_url(show))
+    db.session.add(show)
+    _apply(show, fields)
+    return show
+
+
+def update_show(show: Show, data: ShowUpdate | dict[str, Any]) -> None:
+    """Change the fields sent (PATCH semantics)."""
+    _apply(show, validated(ShowUpdate, data).model_dump(exclude_unset=True))
+
+
+def delete_show(show: Show) -> None:
+    """Delete a show with its episodes (their media goes after the commit)."""
+    for episode in list(show.episodes):
+        delete_episode(episode)
+    db.session.expire(show, ["episodes"])  # they are gone: do not cascade to them again
+    db.session.delete(show)
+    db.session.flush()
+
+
+def _show_slug_taken(slug: str) -> bool:
+    return db.session.scalar(select(Show.id).where(Show.slug == slug)) is not None
+
+
+def _apply(show: Show, fields: dict[str, Any]) -> None:
+    if "category" in fields or "subcategory" in fields:
+        fields = {**fields, **_checked_category(show, fields)}
+    for name, value in fields.items():
+        setattr(show, name, sanitize_html(value) if name == "description" else value)
+    db.session.flush()
+
+
+def _checked_category(show: Show, fields: dict[str, Any]) -> dict[str, str]:
+    """Apple's category pair, canonically spelled; an empty category clears both."""
+    category = fields.get("category", show.category or "")
+    subcategory = fields.get("subcategory", show.subcategory or "")
+    if not category:
+        if subcategory:
+            raise ValidationError(
+                "A subcategory needs a category.",
+                details=[{"field": "subcategory", "message": "Set the category first."}],
+            )
+        return {"category": "", "subcategory": ""}
+    try:
+        category, subcategory = validate_category(category, subcategory)
+    except ValidationError as exc:
+        field = (
+            exc.details.get("field", "category") if isinstance(exc.details, dict) else "category"
+        )
+        raise ValidationError(
+            exc.message, details=[{"field": field, "message": exc.message}]
+        ) from None
+    return {"category": category, "subcategory": subcategory}
