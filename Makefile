@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 # browser tests (driven by Playwright with executable_path=/usr/bin/chromium), wrk loads.
 TEST_DEBS := ffmpeg chromium wrk curl jq
 
-.PHONY: run test install install-test system-deps lint format bench clean
+.PHONY: run test install install-test system-deps lint format bench clean vendor test-tools
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,7 +44,7 @@ run: install
 # On SQLite; in CI (CI=true) a second time on the PostgreSQL server at 127.0.0.1:5432,
 # which must be reachable (the run fails otherwise). Locally, set
 # PUBLISHER_TEST_DATABASE_URL to run on PostgreSQL instead.
-test: install-test system-deps
+test: install-test system-deps test-tools
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -70,6 +70,25 @@ bench: install-test system-deps
 	  npm install --silent --no-audit --no-fund --prefix bench/.node s3rver@$(S3RVER_VERSION); \
 	fi
 	$(BIN)/python -m bench
+
+# Front-end libraries vendored into publisher/static/vendor/ (pinned; no build step):
+# `make vendor` downloads the pinned packages from npm and refreshes the copies.
+UPPY_VERSION := 6.0.1
+vendor:
+	@tmp=$$(mktemp -d) && cd $$tmp && npm pack --silent uppy@$(UPPY_VERSION) >/dev/null && \
+	  tar xzf uppy-$(UPPY_VERSION).tgz && cd - >/dev/null && \
+	  mkdir -p publisher/static/vendor/uppy && \
+	  sed '/sourceMappingURL/d' $$tmp/package/dist/uppy.min.js > publisher/static/vendor/uppy/uppy.min.js && \
+	  cp $$tmp/package/LICENSE publisher/static/vendor/uppy/LICENSE && \
+	  echo "uppy@$(UPPY_VERSION) (npm), files from dist/; refreshed by \`make vendor\`" > publisher/static/vendor/uppy/VERSION && \
+	  rm -rf $$tmp && echo "Vendored uppy $(UPPY_VERSION)"
+
+# npm test tools (pinned) in a git-ignored folder: axe-core for the studio's browser tests.
+AXE_VERSION := 4.14.1
+tests/.node/node_modules/axe-core/axe.min.js:
+	npm install --silent --no-audit --no-fund --prefix tests/.node axe-core@$(AXE_VERSION)
+
+test-tools: tests/.node/node_modules/axe-core/axe.min.js
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -19,8 +19,11 @@ def init_app(app: Flask) -> None:
         account,
         articles,
         dashboard,
+        episodes,
         shows,
+        stats,
         templating,
+        uploads,
         users,
     )
     from publisher.studio.access import init_login

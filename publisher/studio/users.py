@@ -20,9 +20,10 @@ from publisher.studio.forms import PostForm, SettingsForm, TokenForm
 
 class NewUserForm(FlaskForm):
     email = StringField(
-        "Email", validators=[DataRequired("Enter an e-mail address."), Length(max=254)],
+        "Email",
+        validators=[DataRequired("Enter an e-mail address."), Length(max=254)],
         render_kw={"type": "email", "autocomplete": "off"},
-    )  # fmt: skip
+    )
     name = StringField("Name", validators=[Optional(), Length(max=200)])
     role = SelectField(
         "Role", choices=[SelectChoice(r, r.capitalize()) for r in Role], default="editor"
@@ -76,9 +77,11 @@ def users():
         if form.validate_on_submit():
             try:
                 user = accounts.create_user(
-                    form.email.data or "", form.password.data or "", form.role.data,
+                    form.email.data or "",
+                    form.password.data or "",
+                    form.role.data,
                     form.name.data or "",
-                )  # fmt: skip
+                )
             except PublisherError as exc:
                 form.email.errors = [exc.message]
                 status = exc.status_code
@@ -99,19 +102,30 @@ def edit_user(user_id: int):
     member_of = list(
         db.session.scalars(select(ShowMember.show_id).where(ShowMember.user_id == user.id))
     )
-    form = EditUserForm(data={"name": user.name, "role": user.role,
-                              "active": "1" if user.active else "0",
-                              "shows": member_of})  # fmt: skip
+    form = EditUserForm(
+        data={
+            "name": user.name,
+            "role": user.role,
+            "active": "1" if user.active else "0",
+            "shows": member_of,
+        }
+    )
     form.shows.choices = [SelectChoice(show.id, show.title) for show in all_shows]
     status = 200
     if request.method == "POST":
         status = 400
         if form.validate_on_submit():
             try:
-                accounts.update_user(user, current_user, {
-                    "name": form.name.data or "", "role": form.role.data,
-                    "active": form.active.data == "1", "password": form.password.data or None,
-                })  # fmt: skip
+                accounts.update_user(
+                    user,
+                    current_user,
+                    {
+                        "name": form.name.data or "",
+                        "role": form.role.data,
+                        "active": form.active.data == "1",
+                        "password": form.password.data or None,
+                    },
+                )
                 memberships.set_memberships(user, form.shows.data or [])
             except PublisherError as exc:
                 db.session.rollback()
@@ -125,9 +139,13 @@ def edit_user(user_id: int):
             _flash_form_errors(form)
     tokens = sorted(user.tokens, key=lambda t: t.created_at, reverse=True)
     return render_template(
-        "studio/user.html", user=user, form=form, tokens=tokens,
-        token_form=TokenForm(formdata=None), post_form=PostForm(),
-    ), status  # fmt: skip
+        "studio/user.html",
+        user=user,
+        form=form,
+        tokens=tokens,
+        token_form=TokenForm(formdata=None),
+        post_form=PostForm(),
+    ), status
 
 
 @bp.post("/users/<int:user_id>/tokens")

@@ -49,6 +49,41 @@ ROUTES: dict[str, tuple[str, Callable[[Site], tuple[str, str, dict[str, Any]]]]]
     "studio.revoke_user_token": ("admin", lambda s: (
         "POST", f"/studio/users/{s.user}/tokens/{s.token}/revoke", {})),
     "studio.settings": ("admin", lambda s: ("GET", "/studio/settings", {})),
+    "studio.new_show": ("editor", lambda s: ("GET", "/studio/shows/new", {})),
+    "studio.edit_show": ("member", lambda s: ("GET", f"/studio/shows/{s.show}/edit", {})),
+    "studio.delete_show": ("admin", lambda s: ("GET", f"/studio/shows/{s.show}/delete", {})),
+    "studio.show_stats_page": ("member", lambda s: ("GET", f"/studio/shows/{s.show}/stats", {})),
+    "studio.new_episode": ("member", lambda s: ("GET", f"/studio/shows/{s.show}/episodes/new", {})),
+    "studio.edit_episode": ("member", lambda s: (
+        "GET", f"/studio/shows/{s.show}/episodes/{s.episode}/edit", {})),
+    "studio.delete_episode": ("member", lambda s: (
+        "GET", f"/studio/shows/{s.show}/episodes/{s.episode}/delete", {})),
+    "studio.episode_stats_page": ("member", lambda s: (
+        "GET", f"/studio/shows/{s.show}/episodes/{s.episode}/stats", {})),
+    "studio.replace_episode_audio": ("member", lambda s: (
+        "POST", f"/studio/shows/{s.show}/episodes/{s.episode}/audio", {})),
+    "studio.upload_episode": ("member", lambda s: (
+        "POST", f"/studio/shows/{s.show}/episodes/upload", {})),
+    "studio.s3_create": ("member", lambda s: ("POST", f"/studio/shows/{s.show}/uploads/s3/create",
+                                              {})),
+    "studio.s3_sign": ("member", lambda s: ("POST", f"/studio/shows/{s.show}/uploads/s3/sign", {})),
+    "studio.s3_parts": ("member", lambda s: ("POST", f"/studio/shows/{s.show}/uploads/s3/parts",
+                                             {})),
+    "studio.s3_abort": ("member", lambda s: ("POST", f"/studio/shows/{s.show}/uploads/s3/abort",
+                                             {})),
+    "studio.s3_complete": ("member", lambda s: (
+        "POST", f"/studio/shows/{s.show}/uploads/s3/complete", {})),
+    "studio.new_article": ("editor", lambda s: ("POST", "/studio/articles/", {"title": "A"})),
+    "studio.edit_article": ("editor", lambda s: ("GET", f"/studio/articles/{s.article}/edit", {})),
+    "studio.delete_article": ("editor", lambda s: (
+        "GET", f"/studio/articles/{s.article}/delete", {})),
+    "studio.autosave_article": ("editor", lambda s: (
+        "POST", f"/studio/articles/{s.article}/autosave", {})),
+    "studio.preview_markdown": ("editor", lambda s: ("POST", "/studio/articles/preview", {})),
+    "studio.preview_link": ("editor", lambda s: (
+        "GET", f"/studio/preview-link/article/{s.article}", {})),
+    "studio.suggest_tags": ("editor", lambda s: ("GET", "/studio/tags/suggest?q=a", {})),
+    "studio.search_episodes": ("editor", lambda s: ("GET", "/studio/episodes/search?q=a", {})),
 }  # fmt: skip
 
 

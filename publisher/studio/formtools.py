@@ -1,0 +1,35 @@
+"""Between WTForms and the operations: form data in, the operation's field errors back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash
+from flask_wtf import FlaskForm
+
+from publisher.exceptions import PublisherError
+
+
+def form_values(form: FlaskForm, names: list[str]) -> dict[str, Any]:
+    """The submitted values of these fields, as the operations take them."""
+    return {name: getattr(form, name).data for name in names if hasattr(form, name)}
+
+
+def show_errors(form: FlaskForm, exc: PublisherError) -> None:
+    """Put an operation's refusal on the fields it names (and a summary on the form)."""
+    placed = False
+    if isinstance(exc.details, list):
+        for detail in exc.details:
+            name = str(detail.get("field", "")).split(".")[0]
+            field = getattr(form, name, None)
+            if field is not None and hasattr(field, "errors"):
+                field.errors = [*list(field.errors or []), detail.get("message", "")]
+                placed = True
+    form.form_errors.append("Please correct the fields marked below." if placed else exc.message)
+
+
+def flash_errors(form: FlaskForm) -> None:
+    for name, errors in form.errors.items():
+        label = getattr(getattr(form, str(name), None), "label", None)
+        for error in errors:
+            flash(f"{label.text}: {error}" if label else str(error), "error")
