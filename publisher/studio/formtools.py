@@ -6,13 +6,24 @@ from typing import Any
 
 from flask import flash
 from flask_wtf import FlaskForm
+from wtforms import IntegerField, StringField
 
 from publisher.exceptions import PublisherError
 
 
 def form_values(form: FlaskForm, names: list[str]) -> dict[str, Any]:
-    """The submitted values of these fields, as the operations take them."""
-    return {name: getattr(form, name).data for name in names if hasattr(form, name)}
+    """The submitted values of these fields, as the operations take them: a text field
+    left out of the submission is empty, other fields left out are not sent."""
+    values: dict[str, Any] = {}
+    for name in names:
+        field = getattr(form, name, None)
+        if field is None:
+            continue
+        if isinstance(field, StringField):  # TextAreaField too
+            values[name] = field.data or ""
+        elif field.data is not None or isinstance(field, IntegerField):  # empty: cleared
+            values[name] = field.data
+    return values
 
 
 def show_errors(form: FlaskForm, exc: PublisherError) -> None:
