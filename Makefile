@@ -73,7 +73,7 @@ bench: install-test system-deps
 
 # Front-end libraries vendored into publisher/static/vendor/ (pinned; no build step):
 # `make vendor` downloads the pinned packages from npm and refreshes the copies.
-UPPY_VERSION := 6.0.1
+UPPY_VERSION := 5.2.4
 vendor:
 	@tmp=$$(mktemp -d) && cd $$tmp && npm pack --silent uppy@$(UPPY_VERSION) >/dev/null && \
 	  tar xzf uppy-$(UPPY_VERSION).tgz && cd - >/dev/null && \
