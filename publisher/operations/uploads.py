@@ -8,13 +8,15 @@ staging keys, so a producer cannot sign or cancel someone else's upload.
 
 from __future__ import annotations
 
-import contextlib
 from typing import Any
 
-from flask import current_app
-
 from publisher.exceptions import NotFound, ValidationError
-from publisher.media.direct import _s3_storage, staging_prefix
+from publisher.media.direct import (
+    abort_direct_upload,
+    sign_upload_part,
+    staging_prefix,
+    uploaded_parts,
+)
 from publisher.media.storage import ObjectNotFound
 from publisher.models import Show
 
@@ -33,14 +35,13 @@ def sign_part(show: Show, key: Any, upload_id: Any, part_number: Any) -> str:
         raise ValidationError("The part number must be a whole number.")
     if not 1 <= part_number <= 10_000:
         raise ValidationError("Part numbers go from 1 to 10,000.")
-    expires = int(current_app.config["S3_PRESIGN_EXPIRES"])
-    return _s3_storage().presigned_upload_part(key, upload_id, part_number, expires)
+    return sign_upload_part(key, upload_id, part_number)
 
 
 def list_parts(show: Show, key: Any, upload_id: Any) -> list[dict[str, Any]]:
     key, upload_id = _checked(show, key, upload_id)
     try:
-        return _s3_storage().list_parts(key, upload_id)
+        return uploaded_parts(key, upload_id)
     except ObjectNotFound:
         raise NotFound(
             "This upload can no longer be resumed (it was completed, cancelled or has "
@@ -51,8 +52,4 @@ def list_parts(show: Show, key: Any, upload_id: Any) -> list[dict[str, Any]]:
 def abort_upload(show: Show, key: Any, upload_id: Any) -> None:
     """Cancel: S3 drops the parts it holds; nothing is left behind."""
     key, upload_id = _checked(show, key, upload_id)
-    storage = _s3_storage()
-    with contextlib.suppress(ObjectNotFound):  # already gone: cancelling twice is fine
-        storage.abort_multipart_upload(key, upload_id)
-    if storage.exists(key):  # a completed upload that was never turned into an episode
-        storage.delete(key)
+    abort_direct_upload(key, upload_id)
