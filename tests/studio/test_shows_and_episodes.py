@@ -286,3 +286,24 @@ class TestDirectToBucket:
         response = self._json(client, "/studio/shows/mine/uploads/s3/sign", body)
         assert response.status_code == 422
         assert "does not belong" in response.get_json()["error"]["message"]
+
+
+def test_title_and_show_notes_come_from_the_files_tags(app, producers, factory, audio, tmp_path):
+    import shutil
+
+    from mutagen.id3 import COMM, ID3, TIT2
+
+    path = tmp_path / "tagged.mp3"  # a copy: the audio fixture's files may be shared
+    shutil.copy(audio("mp3", seconds=2), path)
+    tags = ID3()
+    tags.add(TIT2(encoding=3, text="Tides & Times"))
+    # The comment frame (COMM) is where audio editors keep show notes.
+    tags.add(COMM(encoding=3, lang="eng", desc="", text="First line.\n\nSecond <b>"))
+    tags.save(path)
+    show = factory.show(slug="tagged")
+    _editor, client = producers.editor(show)
+    answer = _upload(client, "tagged", path).get_json()
+    with app.app_context():
+        episode = db.session.get(Episode, answer["id"])
+        assert episode.title == "Tides & Times"
+        assert episode.description == "<p>First line.</p><p>Second &lt;b&gt;</p>"
