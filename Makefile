@@ -7,9 +7,9 @@ PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 # Debian packages the tests need: ffmpeg makes the audio fixtures, chromium runs the
 # browser tests (driven by Playwright with executable_path=/usr/bin/chromium), wrk loads.
-TEST_DEBS := ffmpeg chromium wrk curl jq
+TEST_DEBS := ffmpeg chromium wrk curl jq nodejs
 
-.PHONY: run test install install-test system-deps lint format bench clean vendor test-tools
+.PHONY: run test install install-test system-deps test-node-deps lint format bench clean vendor test-tools
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,19 +44,35 @@ run: install
 # On SQLite; in CI (CI=true) a second time on the PostgreSQL server at 127.0.0.1:5432,
 # which must be reachable (the run fails otherwise). Locally, set
 # PUBLISHER_TEST_DATABASE_URL to run on PostgreSQL instead.
-test: install-test system-deps test-tools
+test: install-test system-deps test-node-deps test-tools
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 	@if [ "$$CI" = "true" ]; then \
 	  echo "== The same suite on PostgreSQL ($(PG_TEST_URL))"; \
 	  PUBLISHER_TEST_DATABASE_URL="$(PG_TEST_URL)" $(BIN)/python -m pytest $(PYTEST_ARGS); \
 	fi
 
+# Node test tools, pinned, in the git-ignored tests/.node/: the Podcast Index's feed
+# parser (tests/feeds/partytime.py runs it from pytest).
+PARTYTIME_VERSION := 5.0.0
+TEST_NODE_STAMP := tests/.node/node_modules/podcast-partytime/.installed-$(PARTYTIME_VERSION)
+
+$(TEST_NODE_STAMP):
+	@# Debian's nodejs comes without npm (NodeSource's includes it).
+	@command -v npm >/dev/null || { if [ "$$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi; \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends npm; }
+	npm install --silent --no-audit --no-fund --prefix tests/.node podcast-partytime@$(PARTYTIME_VERSION)
+	touch $@
+
+test-node-deps: system-deps $(TEST_NODE_STAMP)
+
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 format: install-test
 	$(BIN)/ruff format .

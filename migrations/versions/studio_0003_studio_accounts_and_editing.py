@@ -1,7 +1,7 @@
 """Studio: show members, site settings, article autosaves, versions, TOTP and time zone of users
 
 Revision ID: studio_0003
-Revises: delivery_0002
+Revises: feeds_0003
 Create Date: 2026-12-03 07:11:27.530833
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'studio_0003'
-down_revision = 'delivery_0002'
+down_revision = 'feeds_0003'
 branch_labels = None
 depends_on = None
 

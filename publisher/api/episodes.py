@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import BinaryIO, cast
 
 from werkzeug.datastructures import FileStorage
 
@@ -14,6 +15,7 @@ from publisher.api.schemas import (
     EpisodeOut,
     EpisodePage,
     EpisodeUpdate,
+    EpisodeUpdateForm,
     StatusQuery,
 )
 from publisher.api.spec import FileField, api_route, current_user_or_none
@@ -60,7 +62,8 @@ def create_episode(slug: str, form: EpisodeCreateForm, files: dict[str, FileStor
     require_show_member(show)
     audio = files["audio"]
     with audio_field_errors():
-        episode = ops.create_episode(show, audio.stream, audio.filename or "", form, now)
+        stream = cast(BinaryIO, audio.stream)
+        episode = ops.create_episode(show, stream, audio.filename or "", form, now)
     db.session.commit()
     return episode_out(episode, now), 201
 
@@ -74,12 +77,12 @@ def get_episode(episode_id: int) -> EpisodeOut:
 
 
 @api_route(bp, "/episodes/<int:episode_id>", "PATCH", auth="editor", tag="episodes",
-           body=EpisodeUpdate, form=EpisodeUpdate, files=[OPTIONAL_AUDIO], response=EpisodeOut,
+           body=EpisodeUpdate, form=EpisodeUpdateForm, files=[OPTIONAL_AUDIO], response=EpisodeOut,
            errors=[409, 503])  # fmt: skip
 def update_episode(
     episode_id: int,
     body: EpisodeUpdate | None = None,
-    form: EpisodeUpdate | None = None,
+    form: EpisodeUpdateForm | None = None,
     files: dict[str, FileStorage] | None = None,
 ) -> EpisodeOut:
     """Change an episode's fields (JSON), or its audio too (multipart with `audio`)."""
@@ -92,7 +95,9 @@ def update_episode(
             episode,
             body or form or {},
             now,
-            audio=(audio.stream, audio.filename or "") if audio is not None else None,
+            audio=(cast(BinaryIO, audio.stream), audio.filename or "")
+            if audio is not None
+            else None,
         )
     db.session.commit()
     return episode_out(episode, now)

@@ -3,18 +3,44 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from flask import request, url_for
 from sqlalchemy import Select, func, select
 
-from publisher.api.schemas import ArticleOut, EpisodeOut, Media, PageLinks, ShowOut
+from publisher.api import elements
+from publisher.api.schemas import (
+    ArticleOut,
+    ArtworkOut,
+    CategoryOut,
+    EpisodeOut,
+    FundingOut,
+    Media,
+    PageLinks,
+    PersonOut,
+    ShowOut,
+    SoundbiteOut,
+    TranscriptOut,
+)
 from publisher.extensions import db
 from publisher.models import Article, Episode, Show
-from publisher.urls import article_url, enclosure_url, episode_url, feed_url, show_url
+from publisher.podcasting.artwork import copy_sides
+from publisher.podcasting.transcripts import TYPES as TRANSCRIPT_TYPES
+from publisher.urls import (
+    article_url,
+    artwork_copy_url,
+    artwork_url,
+    chapters_url,
+    enclosure_url,
+    episode_url,
+    feed_url,
+    show_url,
+    transcript_file_url,
+)
 
-# Show columns copied as they are; url, feed_url and episode_count are computed.
-SHOW_FIELDS = tuple(set(ShowOut.model_fields) - {"url", "feed_url", "episode_count"})
+# Show fields computed here; the others are columns copied as they are.
+SHOW_COMPUTED = {"url", "feed_url", "episode_count", "categories", "funding", "persons", "artwork"}
+SHOW_FIELDS = tuple(set(ShowOut.model_fields) - SHOW_COMPUTED)
 
 
 def show_out(show: Show, episode_count: int) -> ShowOut:
@@ -22,7 +48,36 @@ def show_out(show: Show, episode_count: int) -> ShowOut:
         url=show_url(show),
         feed_url=feed_url(show),
         episode_count=episode_count,
+        categories=[CategoryOut(**c) for c in elements.show_categories(show)],
+        funding=[FundingOut(**f) for f in elements.show_funding(show)],
+        persons=[PersonOut(**p) for p in elements.people(show.hosts, default_role="host")],
+        artwork=artwork_out(show),
         **{name: getattr(show, name) for name in SHOW_FIELDS},
+    )
+
+
+def artwork_out(owner: Show | Episode, show: Show | None = None) -> ArtworkOut | None:
+    url = artwork_url(owner, show)
+    if url is None:
+        return None
+    sizes = {
+        str(side): artwork_copy_url(owner, side, show)
+        for side in copy_sides(owner.artwork_width or 0)
+    }
+    return ArtworkOut(
+        url=url, mime_type=owner.artwork_mime or "image/jpeg", width=owner.artwork_width,
+        sizes=sizes,
+    )  # fmt: skip
+
+
+def transcript_out(episode: Episode, transcript) -> TranscriptOut:
+    extension = TRANSCRIPT_TYPES.get(transcript.mime_type, "txt")
+    return TranscriptOut(
+        id=transcript.id,
+        url=transcript_file_url(episode, transcript.id, extension),
+        type=transcript.mime_type,
+        language=transcript.language or episode.show.language,
+        size=transcript.size_bytes,
     )
 
 
@@ -54,6 +109,14 @@ def episode_out(episode: Episode, now: datetime) -> EpisodeOut:
         explicit=episode.explicit,
         duration=episode.duration_seconds,
         media=media,
+        itunes_title=episode.itunes_title,
+        block=episode.block,
+        persons=[PersonOut(**p) for p in elements.people(episode.persons, default_role="guest")],
+        soundbites=[SoundbiteOut(**b) for b in elements.soundbites(episode.soundbites)],
+        artwork=artwork_out(episode),
+        transcripts=[transcript_out(episode, t) for t in episode.transcripts],
+        chapters_url=chapters_url(episode) if episode.chapters else None,
+        warnings=elements.episode_warnings(episode),
         created_at=episode.created_at,
         updated_at=episode.updated_at,
     )
@@ -93,7 +156,7 @@ def paginate(statement: Select, page: int, per_page: int) -> tuple[list[Any], di
     def link(number: int) -> str:
         others = {k: v for k, v in request.args.items() if k not in ("page", "per_page")}
         args = {"page": number, "per_page": per_page, **others, **(request.view_args or {})}
-        return url_for(request.endpoint, _external=True, **args)
+        return url_for(cast(str, request.endpoint), _external=True, **args)
 
     links = PageLinks(
         self=link(page),

@@ -16,6 +16,7 @@ from publisher.models.publication import (
 from publisher.models.setting import SiteSetting, get_setting
 from publisher.models.show import Show, podcast_guid_for
 from publisher.models.tag import Tag, article_tags, episode_tags
+from publisher.models.transcript import EpisodeTranscript
 from publisher.models.user import ApiToken, User, hash_token
 from publisher.models.vocabulary import EpisodeType, Role, ShowStatus, ShowType, Status
 
@@ -27,6 +28,7 @@ __all__ = [
     "ArticleRelated",
     "Download",
     "Episode",
+    "EpisodeTranscript",
     "EpisodeType",
     "FeedRendering",
     "Role",

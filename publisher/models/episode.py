@@ -28,6 +28,7 @@ from publisher.models.vocabulary import EpisodeType, Status, check_in
 
 if TYPE_CHECKING:
     from publisher.models.article import ArticleEpisode
+    from publisher.models.transcript import EpisodeTranscript
 
 
 def new_guid() -> str:
@@ -83,6 +84,12 @@ class Episode(PublicationMixin, db.Model):
     persons: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     # [{"start_time", "duration", "title"}], podcast:soundbite.
     soundbites: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # itunes:title: the title without show name or numbering (Apple shows it in lists).
+    itunes_title: Mapped[str] = mapped_column(String(300), default="")
+    # itunes:block on the item: keep this episode out of Apple Podcasts.
+    block: Mapped[bool] = mapped_column(default=False)
+    # Set when the artwork was uploaded (validated, with resized copies); NULL otherwise.
+    artwork_width: Mapped[int | None]
     # Bumped by every studio save: a save based on an older version is a conflict.
     version: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -93,11 +100,17 @@ class Episode(PublicationMixin, db.Model):
     article_links: Mapped[list[ArticleEpisode]] = relationship(
         back_populates="episode", cascade="all, delete-orphan", passive_deletes=True
     )
+    transcripts: Mapped[list[EpisodeTranscript]] = relationship(
+        back_populates="episode",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="EpisodeTranscript.id",
+    )
 
     @classmethod
     def public_filter(cls, now: datetime | None = None) -> ColumnElement[bool]:
         """Public episodes: released, publish_at passed, and in a published show."""
-        return and_(public_filter(cls, now), cls.show.has(Show.public_filter()))  # type: ignore[arg-type]
+        return and_(public_filter(cls, now), cls.show.has(Show.public_filter()))
 
     def is_public(self, now: datetime | None = None) -> bool:
         return super().is_public(now) and self.show.is_public

@@ -25,7 +25,7 @@ from pydantic import (
 from pydantic import ValidationError as PydanticValidationError
 
 from publisher.exceptions import ValidationError
-from publisher.models.vocabulary import ShowStatus, Status, literal
+from publisher.models.vocabulary import EpisodeType, ShowStatus, ShowType, Status, literal
 
 # C0 controls other than tab, newline and carriage return; DEL; lone surrogates, which a
 # JSON string may carry but UTF-8 (and so the database) cannot store.
@@ -94,6 +94,8 @@ Timestamp = Annotated[
 ]
 Title = required_text(300)
 TagName = required_text(100)
+PersonName = required_text(128)
+TxtText = required_text(4000)
 Name500 = required_text(500)
 Name200 = required_text(200)
 Name1000 = required_text(1000)
@@ -109,8 +111,17 @@ Text128 = text(128)
 Text200 = text(200)
 StatusName = literal(Status)
 ShowStatusName = literal(ShowStatus)
+EpisodeTypeName = literal(EpisodeType)
+ShowTypeName = literal(ShowType)
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Count = Annotated[int, Field(ge=0, le=100_000)]
+
+
+# The default of an input field that may be left out: ``name: Type = UNSET``. Absent means
+# "not given" (PATCH changes only what it is given), while an explicit null is refused
+# (``Type | None`` would accept it). It is None to pydantic, and Any to the type checker,
+# which would otherwise see None assigned to a non-optional type.
+UNSET: Any = None
 
 
 class Input(BaseModel):

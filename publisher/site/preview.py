@@ -18,11 +18,11 @@ from publisher.site.blueprint import bp
 def preview(token: str):
     """A shared preview of an unpublished article or episode."""
     kind, item_id = read_preview_token(token)
-    model = Article if kind == "article" else Episode
-    item = db.session.get(model, item_id)
-    if item is None:
-        raise NotFound("What this preview link showed has been deleted.")
+    gone = NotFound("What this preview link showed has been deleted.")
     if kind == "article":
+        item = db.session.get(Article, item_id)
+        if item is None:
+            raise gone
         body = render_template(
             "site/article.html",
             article=item,
@@ -31,7 +31,10 @@ def preview(token: str):
             read_also=[],
         )
     else:
-        body = render_template("site/episode.html", episode=item, articles=[], preview=True)
+        episode = db.session.get(Episode, item_id)
+        if episode is None:
+            raise gone
+        body = render_template("site/episode.html", episode=episode, articles=[], preview=True)
     response = make_response(body)
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
     response.headers["Cache-Control"] = "private, no-store"

@@ -36,7 +36,7 @@ class PublicationMixin:
 
     def publish_at_utc(self, zone: zoneinfo.ZoneInfo) -> datetime | None:
         """The typed local time as an aware UTC datetime (None when empty)."""
-        local = self.publish_at.data  # type: ignore[attr-defined]
+        local = self.publish_at.data
         if local is None:
             return None
         return local.replace(tzinfo=zone).astimezone(UTC)

@@ -12,10 +12,11 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from flask import current_app
 from limits import RateLimitItem, parse
-from limits.storage import Storage, storage_from_string
+from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 
 EXTENSION_KEY = "publisher_studio_login_limits"
@@ -63,7 +64,7 @@ def login_limits() -> LoginLimits | None:
         return None
     limits = app.extensions.get(EXTENSION_KEY)
     if limits is None:
-        storage: Storage = storage_from_string(storage_uri())
+        storage: Any = storage_from_string(storage_uri())  # a sync storage (not limits.aio)
         limits = LoginLimits(
             FixedWindowRateLimiter(storage),
             parse(app.config["STUDIO_LOGIN_LIMIT_PER_ACCOUNT"]),

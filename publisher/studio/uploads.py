@@ -9,7 +9,7 @@ through the app.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, BinaryIO, cast
 
 from flask import jsonify, request, url_for
 
@@ -53,7 +53,9 @@ def upload_episode(slug: str):
     if audio is None:
         return jsonify(error={"code": "no_file", "message": "Choose an audio file."}), 400
     try:
-        episode = episode_ops.create_episode(show, audio.stream, audio.filename or "", {})
+        episode = episode_ops.create_episode(
+            show, cast(BinaryIO, audio.stream), audio.filename or "", {}
+        )
     except (PublisherError, ProbeError) as exc:
         return _error(exc)
     db.session.commit()
@@ -67,7 +69,7 @@ def s3_create(slug: str):
     show = show_for_editing(slug)
     try:
         body = _json()
-        size = body.get("size")
+        size = cast(int, body.get("size"))
         plan = episode_ops.start_direct_upload(
             show, str(body.get("filename") or "")[:500], size, str(body.get("type") or "") or None
         )
@@ -132,7 +134,7 @@ def s3_complete(slug: str):
             if isinstance(p, dict)
         ]
         episode = episode_ops.complete_direct_upload(
-            show, body.get("uploadId"), body.get("key"), parts, {}
+            show, cast(str, body.get("uploadId")), cast(str, body.get("key")), parts, {}
         )
     except (PublisherError, ProbeError) as exc:
         return _error(exc)

@@ -1,4 +1,5 @@
-"""API fixtures: tokens for each kind of caller and a client that sends them."""
+"""Calling the API in tests: a client that sends a bearer token, multipart bodies, and
+the field errors of a 422."""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
-import pytest
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
@@ -39,34 +39,6 @@ class ApiClient:
 
     def delete(self, path: str, **kwargs: Any):
         return self.open("DELETE", path, **kwargs)
-
-
-@pytest.fixture
-def editor_token(factory) -> str:
-    """An editor who is a member of every show the test makes (see test_authorization.py
-    for editors who are not)."""
-    editor = factory.member_of_every_show(factory.user(role="editor", name="Eddie Editor"))
-    return factory.token(editor)
-
-
-@pytest.fixture
-def admin_token(factory) -> str:
-    return factory.token(factory.user(role="admin", name="Ada Admin"))
-
-
-@pytest.fixture
-def anon(client) -> ApiClient:
-    return ApiClient(client)
-
-
-@pytest.fixture
-def editor(client, editor_token) -> ApiClient:
-    return ApiClient(client, editor_token)
-
-
-@pytest.fixture
-def admin(client, admin_token) -> ApiClient:
-    return ApiClient(client, admin_token)
 
 
 def error_fields(response) -> dict[str, str]:
