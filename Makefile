@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 # redis-server the job queue's Redis backend (tests use its databases 10 and 11).
 TEST_DEBS := ffmpeg chromium wrk curl jq nodejs redis-server
 
-.PHONY: run test install install-test system-deps test-node-deps lint format bench clean
+.PHONY: run test install install-test system-deps test-node-deps lint format bench clean vendor test-tools
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,7 +49,7 @@ run: install
 # On SQLite; in CI (CI=true) a second time on the PostgreSQL server at 127.0.0.1:5432,
 # which must be reachable (the run fails otherwise). Locally, set
 # PUBLISHER_TEST_DATABASE_URL to run on PostgreSQL instead.
-test: install-test system-deps test-node-deps
+test: install-test system-deps test-node-deps test-tools
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/mypy
@@ -97,6 +97,25 @@ bench: install-test system-deps
 	  npm install --silent --no-audit --no-fund --prefix bench/.node s3rver@$(S3RVER_VERSION); \
 	fi
 	$(BIN)/python -m bench
+
+# Front-end libraries vendored into publisher/static/vendor/ (pinned; no build step):
+# `make vendor` downloads the pinned packages from npm and refreshes the copies.
+UPPY_VERSION := 5.2.4
+vendor:
+	@tmp=$$(mktemp -d) && cd $$tmp && npm pack --silent uppy@$(UPPY_VERSION) >/dev/null && \
+	  tar xzf uppy-$(UPPY_VERSION).tgz && cd - >/dev/null && \
+	  mkdir -p publisher/static/vendor/uppy && \
+	  sed '/sourceMappingURL/d' $$tmp/package/dist/uppy.min.js > publisher/static/vendor/uppy/uppy.min.js && \
+	  cp $$tmp/package/LICENSE publisher/static/vendor/uppy/LICENSE && \
+	  echo "uppy@$(UPPY_VERSION) (npm), files from dist/; refreshed by \`make vendor\`" > publisher/static/vendor/uppy/VERSION && \
+	  rm -rf $$tmp && echo "Vendored uppy $(UPPY_VERSION)"
+
+# npm test tools (pinned) in a git-ignored folder: axe-core for the studio's browser tests.
+AXE_VERSION := 4.14.1
+tests/.node/node_modules/axe-core/axe.min.js:
+	npm install --silent --no-audit --no-fund --prefix tests/.node axe-core@$(AXE_VERSION)
+
+test-tools: tests/.node/node_modules/axe-core/axe.min.js
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

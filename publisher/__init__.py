@@ -69,10 +69,12 @@ def register_blueprints(app: Flask) -> None:
     from publisher.api import init_app as init_api
     from publisher.feeds import init_app as init_feeds
     from publisher.site import init_app as init_site
+    from publisher.studio import init_app as init_studio
 
     init_site(app)
     init_api(app)
     init_feeds(app)
+    init_studio(app)
 
 
 def register_error_handlers(app: Flask) -> None:

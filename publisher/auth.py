@@ -19,7 +19,7 @@ from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import Forbidden, Unauthorized
 
 from publisher.extensions import db
-from publisher.models import ApiToken, User, utcnow
+from publisher.models import ApiToken, User, can_edit_show, utcnow
 from publisher.ratelimits import record_failure, refuse_after_failures
 
 ROLE_RANK = {"editor": 1, "admin": 2}
@@ -94,3 +94,14 @@ def require_token(role: str = "editor") -> Callable:
         return wrapper
 
     return decorator
+
+
+def require_show_member(show) -> None:
+    """403 unless the token's user works on ``show`` (admins, and editors who are members;
+    see models/membership.py). Reading stays open to every token; changing does not."""
+    user = g.get("api_user")
+    if user is not None and not can_edit_show(user, show):
+        raise Forbidden(
+            f"Your token's user is not a member of the show '{show.slug}'. "
+            "An admin can add them in the studio (Users)."
+        )

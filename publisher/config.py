@@ -90,6 +90,13 @@ class DefaultConfig:
     # Imports started through the API fetch public addresses only (no loopback, private
     # or link-local hosts); the CLI may. True lifts it for the API too (tests, intranets).
     IMPORT_ALLOW_PRIVATE_ADDRESSES = False
+    # Studio (docs/studio.md).
+    STUDIO_IDLE_MINUTES = 120  # a studio session unused this long must log in again
+    STUDIO_LOGIN_LIMITS_ENABLED = True
+    STUDIO_LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"  # failed sign-ins per e-mail
+    STUDIO_LOGIN_LIMIT_PER_ADDRESS = "20 per 15 minutes"  # failed sign-ins per address
+    PREVIEW_LINK_HOURS = 72  # how long a shared preview link works
+    SESSION_COOKIE_SECURE: bool | None = None  # None: Secure when PUBLIC_URL is https
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None
@@ -117,6 +124,8 @@ def load_config(app: Flask, overrides: dict[str, Any] | None = None) -> None:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _persistent_secret_key(instance)
     app.config["PUBLIC_URL"] = str(app.config["PUBLIC_URL"]).rstrip("/")
+    if app.config["SESSION_COOKIE_SECURE"] is None:
+        app.config["SESSION_COOKIE_SECURE"] = app.config["PUBLIC_URL"].startswith("https://")
     # The request-size safety net sits just above the upload limit so that ingest,
     # which counts bytes as it streams, is the one that answers with a clear 413.
     app.config["MAX_CONTENT_LENGTH"] = (int(app.config["MAX_UPLOAD_MB"]) + 1) * 1024 * 1024

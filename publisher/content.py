@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from html import unescape
 
@@ -81,3 +82,13 @@ def strip_tags(html: str) -> str:
     where it is written; escaped here, "&lt;" would show up as "&amp;lt;".
     """
     return unescape(nh3.clean(html or "", tags=set())).strip()
+
+
+_PASTE_CONTROL = re.compile(r"[\x00-\x08\x0c\x0e-\x1f\x7f]")
+
+
+def normalize_pasted(text: str) -> str:
+    """Text pasted from word processors: a vertical tab (Word's line break) becomes a line
+    break, carriage returns become newlines, other control characters are removed."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0b", "\n")
+    return _PASTE_CONTROL.sub("", text)

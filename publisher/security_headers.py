@@ -18,6 +18,17 @@ def _origin(url: str | None) -> str | None:
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
 
 
+def upload_origins() -> set[str]:
+    """Where the studio's uploader may send bytes: the app, and the S3 endpoint that
+    presigned part URLs point at (direct-to-bucket uploads)."""
+    config = current_app.config
+    origins = {"'self'"}
+    if config.get("STORAGE") == "s3":
+        endpoint = _origin(config.get("S3_ENDPOINT_URL"))
+        origins.add(endpoint or "https://*.amazonaws.com")
+    return origins
+
+
 def content_security_policy(frameable: bool) -> str:
     """The policy: our own scripts and styles only; audio also from the configured
     public URL and object store (the enclosure URL may redirect to S3 or a CDN)."""
@@ -35,7 +46,7 @@ def content_security_policy(frameable: bool) -> str:
         "img-src": "'self' data: https:",
         "media-src": " ".join(sorted(media_origins)),
         "font-src": "'self'",
-        "connect-src": "'self'",
+        "connect-src": " ".join(sorted(upload_origins())),
         "object-src": "'none'",
         "base-uri": "'self'",
         "form-action": "'self'",

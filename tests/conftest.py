@@ -84,7 +84,10 @@ def factory(app) -> Factory:
 
 @pytest.fixture
 def editor_token(factory) -> str:
-    return factory.token(factory.user(role="editor", name="Eddie Editor"))
+    """An editor who is a member of every show the test makes (see
+    tests/api/test_authorization.py for editors who are not)."""
+    editor = factory.member_of_every_show(factory.user(role="editor", name="Eddie Editor"))
+    return factory.token(editor)
 
 
 @pytest.fixture

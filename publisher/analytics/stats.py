@@ -134,6 +134,17 @@ def show_stats(show: Show, period: Period) -> DownloadStats:
     return stats
 
 
+def shows_stats(show_ids: list[int], period: Period, subject: str) -> DownloadStats:
+    """The numbers of several shows together (the studio's dashboard)."""
+    episode_ids = select(Episode.id).where(Episode.show_id.in_(show_ids)).scalar_subquery()
+    return _stats(
+        Download.episode_id.in_(episode_ids),
+        (ShowDownloadDay, ShowDownloadDay.show_id.in_(show_ids)),
+        period,
+        subject,
+    )
+
+
 def episode_stats(episode: Episode, period: Period) -> DownloadStats:
     stats = _stats(
         Download.episode_id == episode.id,

@@ -19,6 +19,7 @@ from publisher.api.schemas import (
     StatusQuery,
 )
 from publisher.api.spec import FileField, api_route, current_user_or_none
+from publisher.auth import require_show_member
 from publisher.extensions import db
 from publisher.media.probe import ProbeError
 from publisher.models import utcnow
@@ -58,6 +59,7 @@ def create_episode(slug: str, form: EpisodeCreateForm, files: dict[str, FileStor
     """Upload an episode: the audio is probed and stored, the episode created."""
     now = utcnow()
     show = get_show(slug, current_user_or_none())
+    require_show_member(show)
     audio = files["audio"]
     with audio_field_errors():
         stream = cast(BinaryIO, audio.stream)
@@ -86,6 +88,7 @@ def update_episode(
     """Change an episode's fields (JSON), or its audio too (multipart with `audio`)."""
     now = utcnow()
     episode = ops.get_episode(episode_id, current_user_or_none(), now)
+    require_show_member(episode.show)
     audio = (files or {}).get("audio")
     with audio_field_errors():
         ops.update_episode(
@@ -104,5 +107,7 @@ def update_episode(
            status=204, errors=[503])  # fmt: skip
 def delete_episode(episode_id: int) -> None:
     """Delete an episode and its media."""
-    ops.delete_episode(ops.get_episode(episode_id, current_user_or_none(), utcnow()))
+    episode = ops.get_episode(episode_id, current_user_or_none(), utcnow())
+    require_show_member(episode.show)
+    ops.delete_episode(episode)
     db.session.commit()

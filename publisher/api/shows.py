@@ -8,9 +8,11 @@ from publisher.api.blueprint import bp
 from publisher.api.representations import paginate, show_out
 from publisher.api.schemas import ShowCreate, ShowOut, ShowPage, ShowStatusQuery, ShowUpdate
 from publisher.api.spec import api_route, current_user_or_none
+from publisher.auth import require_show_member
 from publisher.extensions import db
 from publisher.models import Role, Show, utcnow
 from publisher.operations import shows as ops
+from publisher.operations.memberships import add_member
 
 # Directories read these to decide who owns a feed and where it lives: an editor who could
 # change them could move a show's subscribers away. Changing them is for admins only
@@ -46,6 +48,9 @@ def create_show(body: ShowCreate) -> tuple[ShowOut, int]:
     """Create a show."""
     # A new show has no subscribers to move: an editor may set every field here.
     show = ops.create_show(body)
+    user = current_user_or_none()
+    if user is not None and not user.is_admin:
+        add_member(show, user)  # an editor works on the shows they create
     db.session.commit()
     return _out(show), 201
 
@@ -63,6 +68,7 @@ def update_show(slug: str, body: ShowUpdate) -> ShowOut:
     owner_email and locked: admins only)."""
     show = ops.get_show(slug, current_user_or_none())
     _check_admin_only(body.model_fields_set)
+    require_show_member(show)
     ops.update_show(show, body)
     db.session.commit()
     return _out(show)

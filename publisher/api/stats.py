@@ -14,6 +14,7 @@ from publisher.analytics.stats import DownloadStats, episode_stats, make_period,
 from publisher.api.blueprint import bp
 from publisher.api.schemas import Input, Output
 from publisher.api.spec import api_route, current_user_or_none
+from publisher.auth import require_show_member
 from publisher.models import utcnow
 from publisher.operations.episodes import get_episode
 from publisher.operations.shows import get_show
@@ -87,6 +88,7 @@ class EpisodeStatsOut(StatsOut):
 def get_show_stats(slug: str, query: StatsQuery):
     """Downloads per day, total and by app for all episodes of a show."""
     show = get_show(slug, current_user_or_none())
+    require_show_member(show)
     stats = show_stats(show, make_period(query.since, query.until))
     return _render(stats, query.format, slug, ShowStatsOut)
 
@@ -96,6 +98,7 @@ def get_show_stats(slug: str, query: StatsQuery):
 def get_episode_stats(episode_id: int, query: StatsQuery):
     """Downloads per day, total and by app for one episode."""
     episode = get_episode(episode_id, current_user_or_none(), utcnow())
+    require_show_member(episode.show)
     stats = episode_stats(episode, make_period(query.since, query.until))
     return _render(stats, query.format, f"episode-{episode.id}", EpisodeStatsOut)
 

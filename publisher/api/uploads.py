@@ -13,6 +13,7 @@ from publisher.api.blueprint import bp
 from publisher.api.jobs import JobOut, job_out
 from publisher.api.schemas import DirectUploadComplete, DirectUploadCreate, DirectUploadOut
 from publisher.api.spec import api_route, current_user_or_none
+from publisher.auth import require_show_member
 from publisher.extensions import db
 from publisher.models import utcnow
 from publisher.operations import episodes as ops
@@ -25,6 +26,7 @@ from publisher.operations.shows import get_show
 def create_upload(slug: str, body: DirectUploadCreate) -> tuple[DirectUploadOut, int]:
     """Start a direct upload to the S3 store (409 when media is kept on the filesystem)."""
     show = get_show(slug, current_user_or_none())
+    require_show_member(show)
     plan = ops.start_direct_upload(show, body.filename, body.size, body.content_type or None)
     return DirectUploadOut(**plan), 201
 
@@ -37,6 +39,7 @@ def complete_upload(slug: str, body: DirectUploadComplete) -> tuple[JobOut, int]
     now = utcnow()
     user = current_user_or_none()
     show = get_show(slug, user)
+    require_show_member(show)
     parts = [part.model_dump() for part in body.parts]
     job = ops.request_direct_upload_completion(
         show, body.upload_id, body.key, parts, body, user.id, now

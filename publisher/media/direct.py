@@ -17,6 +17,7 @@ them as HTTP routes, which commit once.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import math
@@ -215,3 +216,25 @@ def _match_parts(uploaded: list[dict], claimed: list[dict]) -> list[dict]:
             raise ValidationError(f"Part {number} does not match what the store received.")
         chosen.append(held[number])
     return sorted(chosen, key=lambda part: part["part_number"])
+
+
+# The studio's uploader drives the parts itself (sign one, list them to resume, abort).
+
+
+def sign_upload_part(key: str, upload_id: str, part_number: int) -> str:
+    expires = int(current_app.config["S3_PRESIGN_EXPIRES"])
+    return _multipart_store().presigned_upload_part(key, upload_id, part_number, expires)
+
+
+def uploaded_parts(key: str, upload_id: str) -> list[dict[str, Any]]:
+    """[{"part_number", "etag", "size"}]; ObjectNotFound when the upload is gone."""
+    return _multipart_store().list_parts(key, upload_id)
+
+
+def abort_direct_upload(key: str, upload_id: str) -> None:
+    """Cancel: the store drops the parts; an already finished or cancelled upload is fine."""
+    store = _multipart_store()
+    with contextlib.suppress(ObjectNotFound):
+        store.abort_multipart_upload(key, upload_id)
+    if store.exists(key):  # completed but never turned into an episode
+        store.delete(key)

@@ -36,6 +36,8 @@ class Article(PublicationMixin, db.Model):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     cover_image_key: Mapped[str | None] = mapped_column(String(500))
     cover_image_mime: Mapped[str | None] = mapped_column(String(50))
+    # Bumped by every studio save: a save based on an older version is a conflict.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -95,6 +95,8 @@ class Episode(PublicationMixin, db.Model):
     block: Mapped[bool] = mapped_column(default=False)
     # Set when the artwork was uploaded (validated, with resized copies); NULL otherwise.
     artwork_width: Mapped[int | None]
+    # Bumped by every studio save: a save based on an older version is a conflict.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

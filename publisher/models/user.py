@@ -28,6 +28,10 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16), default=Role.EDITOR.value)
     active: Mapped[bool] = mapped_column(default=True)
+    # Base32 TOTP secret (pyotp) once the user has turned two-factor sign-in on.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # IANA zone the studio shows and reads times in (scheduling).
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     tokens: Mapped[list[ApiToken]] = relationship(
@@ -43,6 +47,10 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login
         return self.active
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"

@@ -9,6 +9,7 @@ columns); fields are validated once, with ``EpisodeFields``.
 
 from __future__ import annotations
 
+import html
 import logging
 from datetime import datetime
 from typing import Any, BinaryIO
@@ -254,6 +255,9 @@ def _new_episode(show: Show, fields: dict[str, Any], info: AudioInfo, filename: 
     episode.title = title[:300]
     slug = values.pop("slug", None)
     episode.slug = slug or unique_slug(episode.title, lambda s: _slug_taken(show, s))
+    if not values.get("description") and info.tags.get("comment"):
+        # The file's comment tag is the show notes a producer wrote in their editor.
+        values["description"] = _notes_from_comment(str(info.tags["comment"]))
     for name, value in values.items():
         setattr(episode, name, value)
     return episode
@@ -273,6 +277,13 @@ def _slug_retry(show: Show, chosen: str | None):
         return True
 
     return retry
+
+
+def _notes_from_comment(comment: str) -> str:
+    """Plain text (one paragraph per blank-line-separated block) as sanitized HTML."""
+    blocks = [block.strip() for block in comment.replace("\r", "").split("\n\n")]
+    paragraphs = (html.escape(block).replace("\n", "<br>") for block in blocks if block)
+    return sanitize_html("".join(f"<p>{paragraph}</p>" for paragraph in paragraphs))
 
 
 def _slug_taken(show: Show, slug: str, except_id: int | None = None) -> bool:

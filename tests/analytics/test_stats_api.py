@@ -12,7 +12,10 @@ from lxml import etree
 
 @pytest.fixture
 def auth(factory):
-    return {"Authorization": f"Bearer {factory.token()}"}
+    """An editor's token; the editor is a member of the shows (stats need membership)."""
+    return {
+        "Authorization": f"Bearer {factory.token(factory.member_of_every_show(factory.user()))}"
+    }
 
 
 @pytest.fixture

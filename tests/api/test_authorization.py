@@ -1,4 +1,5 @@
-"""Authorization matrix: every API route by {no token, revoked token, editor, admin}."""
+"""Authorization matrix: every API route by {no token, revoked token, editor member of the
+show, editor not a member, admin}."""
 
 from __future__ import annotations
 
@@ -101,7 +102,19 @@ ROUTES: dict[str, Callable[[Site], tuple[str, str, dict[str, Any]]]] = {
     "api.openapi": lambda s: ("GET", "/api/v1/openapi.json", {}),
     "api.docs": lambda s: ("GET", "/api/v1/docs", {}),
 }
-CALLERS = ["anonymous", "revoked", "editor", "admin"]
+CALLERS = ["anonymous", "revoked", "editor", "outsider", "admin"]
+# Routes that change a show or its episodes, or read its numbers: an editor needs to be a
+# member of the show (an "outsider" editor is not); reading content stays open to tokens.
+MEMBER_ROUTES = {
+    "api.update_show",
+    "api.create_episode",
+    "api.update_episode",
+    "api.delete_episode",
+    "api.create_upload",
+    "api.complete_upload",
+    "api.get_show_stats",
+    "api.get_episode_stats",
+}
 # This app keeps media on the filesystem, where direct uploads answer 409 once the caller
 # is let in (test_uploads.py runs them against S3): enough to tell 401/403 from allowed.
 ALLOWED_STATUS = {"api.create_upload": 409, "api.complete_upload": 409, "api.get_job": 404}
@@ -120,7 +133,9 @@ def expected_status(endpoint: str, operation, caller: str) -> int:
         return 401  # a token that was sent must work, even where none is needed
     if caller == "anonymous":
         return allowed if operation.auth == "public" else 401
-    if caller == "editor" and operation.auth == "admin":
+    if caller in ("editor", "outsider") and operation.auth == "admin":
+        return 403
+    if caller == "outsider" and endpoint in MEMBER_ROUTES:
         return 403
     return allowed
 
@@ -138,10 +153,25 @@ def caller_client(request, client, factory) -> ApiClient:
     token = {
         "anonymous": lambda: None,
         "revoked": lambda: factory.token(factory.user(role="admin"), revoked=True),
-        "editor": lambda: factory.token(factory.user(role="editor")),
+        "editor": lambda: factory.token(factory.member_of_every_show(factory.user())),
+        "outsider": lambda: factory.token(factory.user(role="editor")),
         "admin": lambda: factory.token(factory.user(role="admin")),
     }[request.param]()
     return ApiClient(client, token)
+
+
+def test_member_routes_need_a_token(app):
+    assert all(app.view_functions[e].api_operation.auth != "public" for e in MEMBER_ROUTES)
+
+
+def test_an_editor_who_creates_a_show_is_its_member(client, factory):
+    editor = ApiClient(client, factory.token(factory.user(role="editor")))
+    assert editor.post("/api/v1/shows", json={"title": "Mine", "slug": "mine"}).status_code == 201
+    assert editor.patch("/api/v1/shows/mine", json={"title": "Still mine"}).status_code == 200
+    other = ApiClient(client, factory.token(factory.user(role="editor")))
+    response = other.patch("/api/v1/shows/mine", json={"title": "Taken"})
+    assert response.status_code == 403
+    assert "not a member" in response.get_json()["error"]["message"]
 
 
 def test_the_matrix_covers_every_api_route(app):

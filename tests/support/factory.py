@@ -6,7 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from publisher.extensions import db
-from publisher.models import ApiToken, Article, Episode, Show, Tag, User, utcnow
+from publisher.models import ApiToken, Article, Episode, Show, ShowMember, Tag, User, utcnow
 from publisher.models.show import podcast_guid_for
 from publisher.urls import show_feed_url
 
@@ -17,6 +17,26 @@ class Factory:
     def __init__(self, app) -> None:
         self.app = app
         self.counter = 0
+        self.show_ids: list[int] = []
+        self.default_members: list[int] = []  # user ids made members of every show
+
+    def member_of_every_show(self, user: User) -> User:
+        """Make ``user`` a member of the shows made so far and of those made later."""
+        self.default_members.append(user.id)
+        with self.app.app_context():
+            for show_id in self.show_ids:
+                self._add_member(show_id, user.id)
+            db.session.commit()
+        return user
+
+    def member(self, show: Show, user: User) -> None:
+        with self.app.app_context():
+            self._add_member(show.id, user.id)
+            db.session.commit()
+
+    def _add_member(self, show_id: int, user_id: int) -> None:
+        if db.session.get(ShowMember, (show_id, user_id)) is None:
+            db.session.add(ShowMember(show_id=show_id, user_id=user_id))
 
     def _next(self) -> int:
         self.counter += 1
@@ -59,7 +79,13 @@ class Factory:
                 "category": "News",
                 "podcast_guid": podcast_guid_for(show_feed_url(slug)),
             }
-            return self._save(Show(slug=slug, **{**defaults, **fields}))
+            members = [user.id for user in fields.pop("members", [])] + self.default_members
+            show = self._save(Show(slug=slug, **{**defaults, **fields}))
+            self.show_ids.append(show.id)
+            for user_id in members:
+                self._add_member(show.id, user_id)
+            db.session.commit()
+            return show
 
     def episode(self, show: Show | None = None, public: bool = True, **fields) -> Episode:
         """An episode with media metadata filled in (no stored file: see the media fixtures)."""

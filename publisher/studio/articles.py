@@ -1,0 +1,209 @@
+"""Articles in the studio: every editor works on every article.
+
+The editor saves with the version it started from (a conflict shows both versions),
+autosaves to the server (and to localStorage while offline), previews through the site's
+own renderer, and normalizes text pasted from word processors.
+"""
+
+from __future__ import annotations
+
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from publisher.content import normalize_pasted, render_markdown
+from publisher.exceptions import PublisherError
+from publisher.extensions import db
+from publisher.models import Article, Episode, Show, Tag
+from publisher.operations import articles as article_ops
+from publisher.operations import autosaves
+from publisher.operations.versions import VersionConflict, bump_version, check_version
+from publisher.previews import make_preview_token, preview_hours
+from publisher.studio.access import episode_for_editing
+from publisher.studio.article_forms import ArticleForm, NewArticleForm
+from publisher.studio.blueprint import bp
+from publisher.studio.forms import PostForm
+from publisher.studio.formtools import show_errors
+from publisher.studio.templating import user_zone
+from publisher.urls import absolute
+
+MAX_PREVIEW_CHARS = 200_000
+
+
+def _article_or_404(article_id: int) -> Article:
+    article = db.session.get(Article, article_id) if 0 < article_id < 2**31 else None
+    if article is None:
+        abort(404, f"There is no article {article_id}.")
+    return article
+
+
+@bp.get("/articles/")
+def articles():
+    """Every article, the most recently changed first."""
+    items = db.session.scalars(select(Article).order_by(Article.updated_at.desc())).all()
+    return render_template("studio/articles.html", articles=items, form=NewArticleForm())
+
+
+@bp.post("/articles/")
+def new_article():
+    """Start a draft article from its title; the editor opens next."""
+    form = NewArticleForm()
+    if not form.validate_on_submit():
+        for error in form.title.errors or ["The form expired; reload the page and try again."]:
+            flash(error, "error")
+        return redirect(url_for("studio.articles"))
+    article = article_ops.create_article(
+        {"title": normalize_pasted(form.title.data or "")}, current_user
+    )
+    db.session.commit()
+    return redirect(url_for("studio.edit_article", article_id=article.id))
+
+
+def _linked(article: Article) -> list[Episode]:
+    return [link.episode for link in article.episode_links]
+
+
+@bp.route("/articles/<int:article_id>/edit", methods=["GET", "POST"])
+def edit_article(article_id: int):
+    """The Markdown editor with live preview, tags, linked episodes and publication."""
+    article = _article_or_404(article_id)
+    zone = user_zone()
+    form = ArticleForm(obj=article)
+    if request.method == "GET":
+        form.version.data = str(article.version)
+        form.body.data = article.body_markdown
+        form.tags.data = ", ".join(tag.name for tag in article.tags)
+        form.episodes.data = ",".join(str(e.id) for e in _linked(article))
+        if article.publish_at is not None:
+            form.publish_at.data = article.publish_at.astimezone(zone).replace(tzinfo=None)
+    status, conflict = 200, None
+    if request.method == "POST":
+        status = 400
+        if form.validate_on_submit():
+            values = {
+                "title": normalize_pasted(form.title.data or ""),
+                "slug": form.slug.data,
+                "summary": normalize_pasted(form.summary.data or ""),
+                "body": normalize_pasted(form.body.data or ""),
+                "tags": [normalize_pasted(name) for name in form.tag_names()],
+                "episodes": form.episode_ids(),
+                "status": form.status.data,
+                "publish_at": form.publish_at_utc(zone),
+            }
+            try:
+                version = int(form.version.data) if (form.version.data or "").isdigit() else None
+                check_version(article, version)
+                article_ops.update_article(article, values)
+                bump_version(article)
+                autosaves.discard_autosave(article, current_user)
+            except VersionConflict as exc:
+                db.session.rollback()
+                form.form_errors.append(exc.message)
+                form.version.data = str(article.version)
+                conflict, status = article, 409
+            except PublisherError as exc:
+                db.session.rollback()
+                show_errors(form, exc)
+                status = exc.status_code
+            else:
+                db.session.commit()
+                flash("The article is saved.", "success")
+                return redirect(url_for("studio.edit_article", article_id=article.id))
+    chosen = form.episode_ids()
+    episodes = {e.id: e for e in db.session.scalars(select(Episode).where(Episode.id.in_(chosen)))}
+    autosave = autosaves.find_autosave(article, current_user) if request.method == "GET" else None
+    return render_template(
+        "studio/article_edit.html",
+        article=article,
+        form=form,
+        conflict=conflict,
+        zone=zone,
+        linked=[episodes[i] for i in chosen if i in episodes],
+        autosave=autosave,
+        post_form=PostForm(),
+    ), status
+
+
+@bp.post("/articles/preview")
+def preview_markdown():
+    """The body rendered by the site's own renderer and sanitizer (the live preview)."""
+    body = request.get_json(silent=True)
+    text = body.get("body") if isinstance(body, dict) else None
+    if not isinstance(text, str) or len(text) > MAX_PREVIEW_CHARS:
+        return jsonify(error={"message": 'Send the text as {"body": "…"}.'}), 400
+    return jsonify(html=render_markdown(normalize_pasted(text)))
+
+
+@bp.post("/articles/<int:article_id>/autosave")
+def autosave_article(article_id: int):
+    """Keep what the producer typed (every few seconds while they type)."""
+    article = _article_or_404(article_id)
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("version"), int):
+        return jsonify(error={"message": "Send the fields and the version you started from."}), 400
+    try:
+        autosaves.autosave_article(article, current_user, body.get("fields") or {}, body["version"])
+    except PublisherError as exc:
+        db.session.rollback()
+        return jsonify(error={"message": exc.message}), exc.status_code
+    db.session.commit()
+    return jsonify(saved=True, current_version=article.version)
+
+
+@bp.get("/tags/suggest")
+def suggest_tags():
+    """Existing tag names starting with ?q= (autocomplete)."""
+    query = (request.args.get("q") or "").strip()[:100]
+    statement = select(Tag.name).order_by(Tag.name).limit(20)
+    if query:
+        statement = statement.where(Tag.name.ilike(query.replace("%", "").replace("_", "") + "%"))
+    return jsonify(list(db.session.scalars(statement)))
+
+
+@bp.get("/episodes/search")
+def search_episodes():
+    """Episodes whose title contains ?q= (to link them from an article)."""
+    query = (request.args.get("q") or "").strip()[:100].replace("%", "").replace("_", "")
+    statement = (
+        select(Episode.id, Episode.title, Show.title)
+        .join(Episode.show)
+        .order_by(Episode.publish_at.desc().nulls_first(), Episode.id.desc())
+        .limit(20)
+    )
+    if query:
+        statement = statement.where(Episode.title.ilike(f"%{query}%"))
+    return jsonify([{"id": i, "title": t, "show": s} for i, t, s in db.session.execute(statement)])
+
+
+@bp.route("/articles/<int:article_id>/delete", methods=["GET", "POST"])
+def delete_article(article_id: int):
+    """Delete an article, after confirmation."""
+    article = _article_or_404(article_id)
+    form = PostForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400, "The form expired; reload the page and try again.")
+        title = article.title
+        article_ops.delete_article(article)
+        db.session.commit()
+        flash(f"The article “{title}” is deleted.", "info")
+        return redirect(url_for("studio.articles"))
+    return render_template("studio/article_delete.html", article=article, form=form)
+
+
+@bp.get("/preview-link/<kind>/<int:item_id>")
+def preview_link(kind: str, item_id: int):
+    """A link to share: the unpublished item as readers will see it, for a while."""
+    if kind == "article":
+        item = _article_or_404(item_id)
+    elif kind == "episode":
+        episode = db.session.get(Episode, item_id) if 0 < item_id < 2**31 else None
+        if episode is None:
+            abort(404, f"There is no episode {item_id}.")
+        item = episode_for_editing(episode.show.slug, item_id)
+    else:
+        abort(404, "Previews exist for articles and episodes.")
+    url = absolute(url_for("site.preview", token=make_preview_token(kind, item.id)))
+    return render_template(
+        "studio/preview_link.html", item=item, kind=kind, url=url, hours=preview_hours()
+    )

@@ -1,0 +1,46 @@
+"""Between WTForms and the operations: form data in, the operation's field errors back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, StringField
+
+from publisher.exceptions import PublisherError
+
+
+def form_values(form: FlaskForm, names: list[str]) -> dict[str, Any]:
+    """The submitted values of these fields, as the operations take them: a text field
+    left out of the submission is empty, other fields left out are not sent."""
+    values: dict[str, Any] = {}
+    for name in names:
+        field = getattr(form, name, None)
+        if field is None:
+            continue
+        if isinstance(field, StringField):  # TextAreaField too
+            values[name] = field.data or ""
+        elif field.data is not None or isinstance(field, IntegerField):  # empty: cleared
+            values[name] = field.data
+    return values
+
+
+def show_errors(form: FlaskForm, exc: PublisherError) -> None:
+    """Put an operation's refusal on the fields it names (and a summary on the form)."""
+    placed = False
+    if isinstance(exc.details, list):
+        for detail in exc.details:
+            name = str(detail.get("field", "")).split(".")[0]
+            field = getattr(form, name, None)
+            if field is not None and hasattr(field, "errors"):
+                field.errors = [*list(field.errors or []), detail.get("message", "")]
+                placed = True
+    form.form_errors.append("Please correct the fields marked below." if placed else exc.message)
+
+
+def flash_errors(form: FlaskForm) -> None:
+    for name, errors in form.errors.items():
+        label = getattr(getattr(form, str(name), None), "label", None)
+        for error in errors:
+            flash(f"{label.text}: {error}" if label else str(error), "error")

@@ -1,0 +1,61 @@
+"""What the studio's pages read (never writes): shows a user works on, recent items."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+
+from publisher.analytics.chart import render_svg
+from publisher.analytics.stats import make_period, shows_stats
+from publisher.extensions import db
+from publisher.models import (
+    Article,
+    Episode,
+    Show,
+    Status,
+    User,
+    editable_shows_filter,
+    scheduled_filter,
+    utcnow,
+)
+
+
+def editable_shows(user: User) -> list[Show]:
+    return list(
+        db.session.scalars(select(Show).where(editable_shows_filter(user)).order_by(Show.title))
+    )
+
+
+def dashboard(user: User) -> dict[str, Any]:
+    now = utcnow()
+    shows = editable_shows(user)
+    show_ids = [show.id for show in shows]
+    episodes = select(Episode).where(Episode.show_id.in_(show_ids))
+    recent = db.session.scalars(episodes.order_by(Episode.updated_at.desc()).limit(8)).all()
+    scheduled_episodes = db.session.scalars(
+        episodes.where(scheduled_filter(Episode, now)).order_by(Episode.publish_at)
+    ).all()
+    scheduled_articles = db.session.scalars(
+        select(Article).where(scheduled_filter(Article, now)).order_by(Article.publish_at)
+    ).all()
+    recent_articles = db.session.scalars(
+        select(Article).order_by(Article.updated_at.desc()).limit(8)
+    ).all()
+    storage_bytes = db.session.scalar(
+        select(func.coalesce(func.sum(Episode.size_bytes), 0)).where(Episode.show_id.in_(show_ids))
+    )
+    period = make_period(now.date() - timedelta(days=6), now.date())
+    week = shows_stats(show_ids, period, "your shows")
+    return {
+        "shows": shows,
+        "recent_episodes": recent,
+        "recent_articles": recent_articles,
+        "scheduled_episodes": scheduled_episodes,
+        "scheduled_articles": scheduled_articles,
+        "storage_bytes": int(storage_bytes or 0),
+        "week": week,
+        "week_chart": render_svg(week),
+        "SCHEDULED": Status.SCHEDULED,
+    }
