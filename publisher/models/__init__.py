@@ -1,6 +1,13 @@
 """The data model; importing this package registers every table on the metadata."""
 
 from publisher.models.article import Article, ArticleEpisode, ArticleRelated
+from publisher.models.audio import (
+    AlternateEnclosure,
+    AnalysisStatus,
+    AudioAnalysis,
+    RenditionKind,
+    derived_audio_keys,
+)
 from publisher.models.base import UTCDateTime, utcnow
 from publisher.models.download import Download
 from publisher.models.episode import Episode
@@ -17,6 +24,11 @@ from publisher.models.user import ApiToken, User, hash_token
 from publisher.models.vocabulary import EpisodeType, Role, ShowStatus, ShowType, Status
 
 __all__ = [
+    "AlternateEnclosure",
+    "AnalysisStatus",
+    "AudioAnalysis",
+    "RenditionKind",
+    "derived_audio_keys",
     "ApiToken",
     "Article",
     "ArticleEpisode",
