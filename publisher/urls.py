@@ -49,6 +49,17 @@ def enclosure_url(episode: Episode) -> str:
 CHAPTERS_FILE = "chapters.json"
 
 
+def alternate_enclosure_url(episode: Episode, extension: str) -> str:
+    """The kept original at the enclosure URL with its own extension."""
+    return absolute(f"/media/{episode.guid}.{extension}")
+
+
+def waveform_url(episode: Episode, waveform_key: str) -> str:
+    """The episode's waveform peaks; the version changes with the stored document."""
+    version = waveform_key.rsplit("/", 1)[-1].removeprefix("waveform-").removesuffix(".json")
+    return absolute(f"/waveforms/{episode.guid}.json?v={quote(version)}")
+
+
 def article_url(article: Article) -> str:
     return absolute(f"/articles/{quote(article.slug)}")
 

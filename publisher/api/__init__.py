@@ -11,7 +11,15 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register the API's routes, its rate limits and its error shape."""
-    from publisher.api import articles, docs, episodes, shows, stats, uploads  # noqa: F401
+    from publisher.api import (  # noqa: F401
+        articles,
+        audio,
+        docs,
+        episodes,
+        shows,
+        stats,
+        uploads,
+    )
     from publisher.api.blueprint import bp
     from publisher.api.ratelimit import init_rate_limits
 

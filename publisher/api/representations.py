@@ -8,10 +8,28 @@ from typing import Any
 from flask import request, url_for
 from sqlalchemy import Select, func, select
 
-from publisher.api.schemas import ArticleOut, EpisodeOut, Media, PageLinks, ShowOut
+from publisher.api.schemas import (
+    AlternateEnclosureOut,
+    AnalysisOut,
+    ArticleOut,
+    EpisodeOut,
+    Finding,
+    Media,
+    PageLinks,
+    ShowOut,
+)
 from publisher.extensions import db
 from publisher.models import Article, Episode, Show
-from publisher.urls import article_url, enclosure_url, episode_url, feed_url, show_url
+from publisher.operations import audio
+from publisher.urls import (
+    alternate_enclosure_url,
+    article_url,
+    enclosure_url,
+    episode_url,
+    feed_url,
+    show_url,
+    waveform_url,
+)
 
 # Show columns copied as they are; url, feed_url and episode_count are computed.
 SHOW_FIELDS = tuple(set(ShowOut.model_fields) - {"url", "feed_url", "episode_count"})
@@ -26,7 +44,44 @@ def show_out(show: Show, episode_count: int) -> ShowOut:
     )
 
 
-def episode_out(episode: Episode, now: datetime) -> EpisodeOut:
+def analysis_out(episode: Episode) -> AnalysisOut:
+    """The analysis of the episode's current audio (``pending`` until it is measured)."""
+    goal = audio.targets().to_dict()
+    analysis = audio.current_analysis(episode)
+    if analysis is None:
+        return AnalysisOut(status="pending", targets=goal)
+    return AnalysisOut(
+        status=analysis.status,
+        analyzed_at=analysis.analyzed_at,
+        measurements=analysis.measurements,
+        findings=[Finding(**finding) for finding in analysis.findings or []],
+        targets=goal,
+        waveform_url=waveform_url(episode, analysis.waveform_key)
+        if analysis.waveform_key
+        else None,
+        error=analysis.error,
+    )
+
+
+def alternate_out(episode: Episode) -> AlternateEnclosureOut | None:
+    original = episode.alternate_enclosure  # type: ignore[attr-defined]
+    if original is None:
+        return None
+    offered = original.offered_with(episode)
+    return AlternateEnclosureOut(
+        url=alternate_enclosure_url(episode, original.extension) if offered else None,
+        mime_type=original.mime_type,
+        size=original.size_bytes,
+        codec=original.codec,
+        bitrate=original.bitrate,
+        duration=original.duration_seconds,
+        replaced_by=original.replaced_by,
+        rendition=original.rendition or {},
+    )
+
+
+def episode_out(episode: Episode, now: datetime, private: bool = False) -> EpisodeOut:
+    """``private``: the caller has a token, so it sees the analysis and the kept original."""
     media = None
     if episode.storage_key:
         media = Media(
@@ -54,6 +109,8 @@ def episode_out(episode: Episode, now: datetime) -> EpisodeOut:
         explicit=episode.explicit,
         duration=episode.duration_seconds,
         media=media,
+        alternate_enclosure=alternate_out(episode) if private else None,
+        analysis=analysis_out(episode) if private and episode.storage_key else None,
         created_at=episode.created_at,
         updated_at=episode.updated_at,
     )

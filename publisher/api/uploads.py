@@ -43,4 +43,4 @@ def complete_upload(slug: str, body: DirectUploadComplete) -> tuple[EpisodeOut, 
     parts = [part.model_dump() for part in body.parts]
     episode = ops.complete_direct_upload(show, body.upload_id, body.key, parts, body, now)
     db.session.commit()
-    return episode_out(episode, now), 201
+    return episode_out(episode, now, private=True), 201

@@ -2,9 +2,10 @@
 
 Normalization takes two passes: the first is our measurement (``measure``: integrated
 loudness, range, true peak). When the gain to the target keeps the true peak under the
-ceiling, the second pass applies that one gain (``volume``); otherwise it runs FFmpeg's
-``loudnorm`` with the measured values fed back (``measured_I`` …, ``linear=true``), whose
-true-peak limiter holds the peaks down. Encoding uses
+ceiling, the second pass applies that one gain (``volume``); otherwise the same gain
+followed by a look-ahead peak limiter (``alimiter``) just under the ceiling. (FFmpeg's
+``loudnorm`` does the same in its two-pass linear mode but falls back to a dynamic mode at
+192 kHz that took longer than real time here: a 60-minute episode would take an hour.) Encoding uses
 the encoders PyAV's wheels ship: LAME for MP3, FFmpeg's AAC in an M4A (``faststart``, so
 players start before the whole file is there). Everything streams: frames go from the
 decoder through the filter graph to the encoder and the output file.
@@ -32,6 +33,9 @@ ENCODERS: dict[str, tuple[str, str, str, int, dict[str, str]]] = {
 # Sample rates MP3 can carry; anything else is resampled to 44.1 kHz.
 MP3_RATES = frozenset({32000, 44100, 48000, 22050, 24000, 16000})
 AAC_RATES = frozenset({96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000})
+
+
+LIMITER_MARGIN_DB = 0.5
 
 
 class RenditionError(AudioDecodeError):
@@ -69,30 +73,19 @@ def output_rate(codec: str, rate: int) -> int:
     return rate if rate in allowed else 44100
 
 
-def loudnorm_options(loudness: Loudness) -> str:
-    """The second pass's options: the targets and what the first pass measured."""
-    m = loudness.measured
-    lra_target = min(50.0, max(7.0, m.loudness_range_lu + 1))
-    values = {
-        "I": loudness.target_lufs,
-        "TP": loudness.max_true_peak_dbtp,
-        "LRA": lra_target,
-        "measured_I": max(-99.0, m.integrated_lufs),
-        "measured_LRA": min(99.0, m.loudness_range_lu),
-        "measured_TP": min(99.0, max(-99.0, m.true_peak_dbtp)),
-        "measured_thresh": max(-99.0, m.integrated_lufs - 10),
-    }
-    options = ":".join(f"{name}={value:.2f}" for name, value in values.items())
-    return f"{options}:offset=0:linear=true:print_format=none"
-
-
 def linear_gain(loudness: Loudness) -> float | None:
     """The one gain that reaches the target when the peaks stay under the ceiling (what
-    ``loudnorm`` itself does in linear mode, without its 192 kHz detour); None when a
-    limiter is needed."""
+    ``loudnorm`` does in linear mode); None when a limiter is needed."""
     m = loudness.measured
     gain = loudness.target_lufs - m.integrated_lufs
     return gain if m.true_peak_dbtp + gain <= loudness.max_true_peak_dbtp else None
+
+
+def limiter_options(loudness: Loudness) -> str:
+    """A look-ahead peak limiter a little under the ceiling: encoders and the
+    reconstruction between samples add a few tenths of a dB."""
+    ceiling = 10 ** ((loudness.max_true_peak_dbtp - LIMITER_MARGIN_DB) / 20)
+    return f"limit={ceiling:.4f}:attack=5:release=50:level=false"
 
 
 def render(source: str | Path | BinaryIO, output: Path, plan: Plan) -> None:
@@ -128,12 +121,11 @@ def _graph(stream: Any, plan: Plan, layout: str, frame_size: int) -> av.filter.G
     graph = av.filter.Graph()
     chain = [graph.add_abuffer(template=stream)]
     if plan.loudness is not None:
-        gain = linear_gain(plan.loudness)
-        if gain is not None:
-            chain.append(graph.add("volume", f"volume={gain:.2f}dB:precision=double"))
-        else:
-            chain.append(graph.add("loudnorm", loudnorm_options(plan.loudness)))
-    # loudnorm works at 192 kHz; resample to the plan's rate, and to what the encoder takes.
+        gain = plan.loudness.target_lufs - plan.loudness.measured.integrated_lufs
+        chain.append(graph.add("volume", f"volume={gain:.2f}dB:precision=double"))
+        if linear_gain(plan.loudness) is None:
+            chain.append(graph.add("alimiter", limiter_options(plan.loudness)))
+    # The plan's rate, and the sample format and layout the encoder takes.
     chain.append(graph.add("aresample", str(plan.sample_rate)))
     chain.append(
         graph.add(

@@ -8,7 +8,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, ForeignKey, String, Text
-from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from publisher.extensions import db
 from publisher.models.base import UTCDateTime, utcnow
@@ -53,10 +53,6 @@ class AudioAnalysis(db.Model):
     waveform_key: Mapped[str | None] = mapped_column(String(500))
     analyzed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    episode: Mapped[Episode] = relationship(
-        backref=backref("audio_analysis", uselist=False, passive_deletes=True)
-    )
-
     def is_current(self, episode: Episode) -> bool:
         return self.storage_key == episode.storage_key
 
@@ -93,10 +89,6 @@ class AlternateEnclosure(db.Model):
     rendition: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    episode: Mapped[Episode] = relationship(
-        backref=backref("alternate_enclosure", uselist=False, passive_deletes=True)
-    )
-
     @property
     def extension(self) -> str:
         name = self.storage_key.rsplit("/", 1)[-1]
@@ -109,6 +101,16 @@ class AlternateEnclosure(db.Model):
 
     def __repr__(self) -> str:
         return f"<AlternateEnclosure episode={self.episode_id} {self.storage_key}>"
+
+
+# On the episode (declared here so the episode's module need not know about audio); the
+# rows go with the episode (ON DELETE CASCADE).
+Episode.audio_analysis = relationship(  # type: ignore[attr-defined]
+    AudioAnalysis, uselist=False, passive_deletes=True
+)
+Episode.alternate_enclosure = relationship(  # type: ignore[attr-defined]
+    AlternateEnclosure, uselist=False, passive_deletes=True
+)
 
 
 def derived_audio_keys(episode: Episode) -> set[str]:

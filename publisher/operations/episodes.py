@@ -15,6 +15,7 @@ from typing import Any, BinaryIO
 
 from pydantic import Field
 from sqlalchemy import Select, select
+from sqlalchemy.orm import selectinload
 
 from publisher.content import sanitize_html, unique_slug
 from publisher.exceptions import Conflict, NotFound
@@ -31,9 +32,18 @@ from publisher.media.ingest import (
 )
 from publisher.media.probe import AudioInfo
 from publisher.media.storage import get_storage
-from publisher.models import Episode, EpisodeType, Show, Status, User, utcnow
+from publisher.models import (
+    Episode,
+    EpisodeType,
+    Show,
+    Status,
+    User,
+    derived_audio_keys,
+    utcnow,
+)
 from publisher.models.episode import new_guid
 from publisher.models.vocabulary import literal
+from publisher.operations.audio import discard_derived
 from publisher.operations.fields import (
     MAX_ID,
     Count,
@@ -74,6 +84,11 @@ class EpisodeFields(Input):
 
 def episodes_query(show: Show, user: User | None, status: str | None, now: datetime) -> Select:
     statement = select(Episode).where(Episode.show_id == show.id)
+    if user is not None:  # callers with a token see each episode's analysis and original
+        statement = statement.options(
+            selectinload(Episode.audio_analysis),  # type: ignore[attr-defined]
+            selectinload(Episode.alternate_enclosure),  # type: ignore[attr-defined]
+        )
     if user is None:
         statement = statement.where(Episode.public_filter(now))
     if status is not None:
@@ -169,11 +184,12 @@ def update_episode(
 def replace_audio(episode: Episode, stream: BinaryIO, filename: str) -> Episode:
     """Give ``episode`` new audio; its guid stays. The new object gets a new key, and the
     old one is removed only after the commit (a rollback leaves the episode as it was)."""
-    old_keys = [episode.storage_key, episode.artwork_key]
+    old_keys = [episode.storage_key, episode.artwork_key, *derived_audio_keys(episode)]
     with spool_upload(stream) as upload:
         info = probe_upload(upload, filename)
         storage = get_storage()
         written = store_upload(storage, episode, upload, info, filename, avoid=old_keys)
+        discard_derived(episode)  # analysis and kept original belong to the old audio
         flush_or_remove(storage, written)
     current = {episode.storage_key, episode.artwork_key}
     remove_after_commit(key for key in old_keys if key not in current)
@@ -183,7 +199,7 @@ def replace_audio(episode: Episode, stream: BinaryIO, filename: str) -> Episode:
 def delete_episode(episode: Episode) -> None:
     """Delete the row; its stored objects go after the commit (failures are logged and
     left for ``storage orphans``)."""
-    remove_after_commit(media_keys(episode))
+    remove_after_commit(media_keys(episode) | derived_audio_keys(episode))
     db.session.delete(episode)
     db.session.flush()
 
