@@ -52,11 +52,13 @@ def register_session_hooks(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Each surface's init_app imports its views and registers its blueprint."""
-    from publisher import api, feeds, site
+    from publisher.api import init_app as init_api
+    from publisher.feeds import init_app as init_feeds
+    from publisher.site import init_app as init_site
 
-    site.init_app(app)
-    api.init_app(app)
-    feeds.init_app(app)
+    init_site(app)
+    init_api(app)
+    init_feeds(app)
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -19,11 +19,20 @@ class DefaultConfig:
     STORAGE = "filesystem"
     MEDIA_ROOT: str | None = None  # instance/media when unset
     MAX_UPLOAD_MB = 1024
+    UPLOAD_TEMP_DIR: str | None = None  # where uploads are spooled; the system's when unset
+    # The S3 store (docs/media.md); S3Storage's keyword defaults are these values.
     S3_BUCKET: str | None = None
     S3_ENDPOINT_URL: str | None = None
     S3_REGION: str | None = None
     S3_PUBLIC_URL: str | None = None
-    S3_PRESIGN_EXPIRES = 3600
+    S3_PRESIGN_EXPIRES = 3600  # seconds a presigned GET or upload-part URL stays valid
+    S3_ADDRESSING_STYLE: str | None = None  # "path" with an endpoint URL, else "auto"
+    S3_MAX_ATTEMPTS = 4
+    S3_CONNECT_TIMEOUT = 5
+    S3_READ_TIMEOUT = 60
+    S3_MULTIPART_THRESHOLD_MB = 16
+    S3_MULTIPART_CHUNK_MB = 8
+    S3_MAX_CONCURRENCY = 4
     SQLALCHEMY_DATABASE_URI: str | None = None  # SQLite file in instance/ when unset
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     LOG_LEVEL = "INFO"

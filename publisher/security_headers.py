@@ -23,8 +23,8 @@ def content_security_policy(frameable: bool) -> str:
     public URL and object store (the enclosure URL may redirect to S3 or a CDN)."""
     config = current_app.config
     media_origins = {"'self'", "https:"}
-    for key in ("PUBLIC_URL", "S3_PUBLIC_URL", "S3_ENDPOINT_URL"):
-        origin = _origin(config.get(key))
+    for url in (config["PUBLIC_URL"], config["S3_PUBLIC_URL"], config["S3_ENDPOINT_URL"]):
+        origin = _origin(url)
         if origin:
             media_origins.add(origin)
     directives = {

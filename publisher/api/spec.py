@@ -273,7 +273,7 @@ def openapi_document(app: Flask, prefix: str = "/api/v1") -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
         "info": {
-            "title": f"{app.config.get('SITE_NAME', 'Publisher')} API",
+            "title": f"{app.config['SITE_NAME']} API",
             "version": "1",
             "description": "Publish shows, episodes and articles. See docs/api.md.",
         },

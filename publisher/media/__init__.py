@@ -1,2 +1,2 @@
-"""Media: probing uploaded audio (probe.py), storing it (storage.py), and the
+"""Media: probing uploaded audio (probe/), storing it (storage/), and the
 all-or-nothing path from upload to episode row (ingest.py)."""

@@ -17,11 +17,11 @@ from flask.cli import AppGroup
 from sqlalchemy import String, select
 
 from publisher.extensions import db
-from publisher.media.ingest import MEDIA_CACHE_CONTROL
+from publisher.media.ingest import STORED_MEDIA_CACHE_CONTROL
 from publisher.media.storage import (
     FilesystemStorage,
+    MultipartStore,
     ObjectNotFound,
-    S3Storage,
     Storage,
     StorageError,
     create_storage,
@@ -126,8 +126,9 @@ def orphans(delete: bool, older_than_hours: float) -> None:
             if stored.key not in referenced and stored.last_modified <= cutoff
         ]
         uploads = []
-        if isinstance(storage, S3Storage):
-            uploads = [u for u in storage.list_multipart_uploads() if u[2] <= cutoff]
+        multipart = storage if isinstance(storage, MultipartStore) else None
+        if multipart is not None:
+            uploads = [u for u in multipart.list_multipart_uploads() if u[2] <= cutoff]
     except StorageError as exc:
         raise _fail(exc) from exc
     total = sum(stored.size for stored in found)
@@ -150,7 +151,8 @@ def orphans(delete: bool, older_than_hours: float) -> None:
             click.echo(f"could not delete {stored.key}: {exc.message}", err=True)
     for key, upload_id, _started in uploads:
         try:
-            storage.abort_multipart_upload(key, upload_id)  # type: ignore[union-attr]
+            if multipart is not None:  # uploads are only listed for a multipart store
+                multipart.abort_multipart_upload(key, upload_id)
         except StorageError as exc:
             failed += 1
             click.echo(f"could not abort upload {upload_id}: {exc.message}", err=True)
@@ -226,7 +228,11 @@ def migrate(target_kind: str, dry_run: bool) -> None:
 def _copy(source: Storage, target: Storage, key: str, content_type: str) -> None:
     path = source.local_path(key)
     if path is not None:
-        target.save_file(key, path, content_type=content_type, cache_control=MEDIA_CACHE_CONTROL)
+        target.save_file(
+            key, path, content_type=content_type, cache_control=STORED_MEDIA_CACHE_CONTROL
+        )
         return
     with source.open(key) as stream:
-        target.save(key, stream, content_type=content_type, cache_control=MEDIA_CACHE_CONTROL)
+        target.save(
+            key, stream, content_type=content_type, cache_control=STORED_MEDIA_CACHE_CONTROL
+        )

@@ -28,13 +28,13 @@ from flask import current_app
 from publisher.exceptions import Conflict, NotFound, ValidationError
 from publisher.media.cleanup import delete_after_commit, delete_on_rollback, remove_quietly
 from publisher.media.ingest import (
-    MEDIA_CACHE_CONTROL,
+    STORED_MEDIA_CACHE_CONTROL,
     max_upload_bytes,
     store_media,
     too_large,
 )
 from publisher.media.probe import AudioInfo, ProbeError, probe
-from publisher.media.storage import ObjectNotFound, S3Storage, get_storage
+from publisher.media.storage import MultipartStore, ObjectNotFound, get_storage
 from publisher.models import Episode, Show, utcnow
 
 logger = logging.getLogger(__name__)
@@ -49,9 +49,10 @@ class DirectUploadUnavailable(Conflict):
     code = "direct_upload_unavailable"
 
 
-def _s3_storage() -> S3Storage:
+def _multipart_store() -> MultipartStore:
+    """The store, if it takes multipart uploads from clients; else a clear 409."""
     storage = get_storage()
-    if not isinstance(storage, S3Storage):
+    if not isinstance(storage, MultipartStore):
         raise DirectUploadUnavailable(
             "Direct uploads need the S3 media store (STORAGE=s3); this server keeps media "
             "in a local folder. Upload the file in the request instead (multipart form "
@@ -78,7 +79,7 @@ def create_direct_upload(
     Returns {"upload_id", "key", "part_size", "parts": [{"part_number", "url"}],
     "expires_at"}. ``content_type`` is informative only: the content decides the type.
     """
-    storage = _s3_storage()
+    storage = _multipart_store()
     if isinstance(size, bool) or not isinstance(size, int) or size <= 0:
         raise ValidationError(
             "The file size must be a positive number of bytes.",
@@ -93,7 +94,7 @@ def create_direct_upload(
         metadata={"original-filename": quote((filename or "")[-500:], safe="")},
     )
     part_size = part_size_for(size)
-    expires = int(current_app.config.get("S3_PRESIGN_EXPIRES") or 3600)
+    expires = int(current_app.config["S3_PRESIGN_EXPIRES"])
     parts = [
         {"part_number": n, "url": storage.presigned_upload_part(key, upload_id, n, expires)}
         for n in range(1, math.ceil(size / part_size) + 1)
@@ -113,7 +114,7 @@ def finish_direct_upload(show: Show, upload_id: str, key: str, parts: list[dict]
     the key. ``parts``: [{"part_number", "etag"}] as the client received them (may be
     empty: the parts S3 holds are used). The caller stores it (``store_staged``) or
     removes it."""
-    storage = _s3_storage()
+    storage = _multipart_store()
     if not isinstance(key, str) or not key.startswith(staging_prefix(show)) or ".." in key:
         raise ValidationError("This upload key does not belong to this show's uploads.")
     try:
@@ -136,7 +137,7 @@ def finish_direct_upload(show: Show, upload_id: str, key: str, parts: list[dict]
 
 def probe_staged(key: str) -> tuple[AudioInfo, int, str]:
     """Probe the staged object in place (ranged reads): (info, size, original file name)."""
-    storage = _s3_storage()
+    storage = _multipart_store()
     metadata = storage.stat_metadata(key)
     filename = unquote(metadata.get("original-filename", "")) or "upload"
     with storage.open_seekable(key) as handle:
@@ -154,10 +155,12 @@ def store_staged(
     """Copy the staged object (server-side) to the episode's key and fill its media
     columns; the staging copy goes with the transaction either way (a failed delete is
     logged and left for ``storage orphans``). Returns the keys written."""
-    storage = _s3_storage()
+    storage = _multipart_store()
 
     def put_audio(target: str) -> None:
-        storage.copy(key, target, content_type=info.mime_type, cache_control=MEDIA_CACHE_CONTROL)
+        storage.copy(
+            key, target, content_type=info.mime_type, cache_control=STORED_MEDIA_CACHE_CONTROL
+        )
 
     written = store_media(storage, episode, episode.show_id, info, filename, put_audio)
     episode.size_bytes = size
@@ -169,7 +172,7 @@ def store_staged(
 
 def remove_staged(key: str) -> None:
     """Remove a staged upload that was refused."""
-    remove_quietly(_s3_storage(), key, "direct upload refused")
+    remove_quietly(_multipart_store(), key, "direct upload refused")
 
 
 def _match_parts(uploaded: list[dict], claimed: list[dict]) -> list[dict]:

@@ -40,8 +40,9 @@ from publisher.models import Episode, utcnow
 logger = logging.getLogger(__name__)
 
 CHUNK_SIZE = 1024 * 1024
+# The Cache-Control stored with each media object, sent by the store (S3, a CDN) itself.
 # Keys never change content (a replacement gets a new key), so caches may keep them.
-MEDIA_CACHE_CONTROL = "public, max-age=31536000, immutable"
+STORED_MEDIA_CACHE_CONTROL = "public, max-age=31536000, immutable"
 
 
 class UploadTooLarge(PublisherError):
@@ -139,7 +140,7 @@ def spool_upload(stream: BinaryIO) -> Iterator[Spooled]:
             raise too_large(size)
         yield Spooled(existing, size)
         return
-    directory = current_app.config.get("UPLOAD_TEMP_DIR") or None
+    directory = current_app.config["UPLOAD_TEMP_DIR"] or None
     if directory:
         os.makedirs(directory, exist_ok=True)
     fd, name = tempfile.mkstemp(prefix="publisher-upload-", suffix=".part", dir=directory)
@@ -179,7 +180,7 @@ def store_upload(
 
     def put_audio(key: str) -> None:
         storage.save_file(
-            key, upload.path, content_type=info.mime_type, cache_control=MEDIA_CACHE_CONTROL
+            key, upload.path, content_type=info.mime_type, cache_control=STORED_MEDIA_CACHE_CONTROL
         )
 
     upload.hash_in_background()
@@ -233,7 +234,7 @@ def store_media(
                 art_key,
                 io.BytesIO(info.cover_art),
                 content_type=info.cover_art_mime,
-                cache_control=MEDIA_CACHE_CONTROL,
+                cache_control=STORED_MEDIA_CACHE_CONTROL,
             )
             written.append(art_key)
             delete_on_rollback(art_key, storage)

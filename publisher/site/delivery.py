@@ -41,9 +41,10 @@ from publisher.site.blueprint import bp
 logger = logging.getLogger(__name__)
 
 CHUNK_SIZE = 256 * 1024
+# The Cache-Control of the app's own enclosure answers (/media/<guid>.<ext>).
 # Private: a shared cache (CDN) in front of the app must not answer media requests
 # itself, or they would not be counted. Browsers and apps may still cache them.
-MEDIA_CACHE_CONTROL = "private, max-age=86400"
+ENCLOSURE_CACHE_CONTROL = "private, max-age=86400"
 
 
 @bp.route("/media/<guid>.<ext>", methods=["GET", "HEAD"])
@@ -55,7 +56,7 @@ def media(guid: str, ext: str):
         visitor = None  # already a download today (or not counting): nothing to record
     storage = get_storage()
     url = storage.public_url(
-        episode.storage_key, expires=int(current_app.config.get("S3_PRESIGN_EXPIRES", 3600))
+        episode.storage_key, expires=int(current_app.config["S3_PRESIGN_EXPIRES"])
     )
     if url is not None:
         return _redirect_to_store(episode, url, visitor, seen)
@@ -175,7 +176,7 @@ def _serve_local(episode: EpisodeMedia, stored: StoredObject, visitor, seen) -> 
         "Accept-Ranges": "bytes",
         "ETag": quote_etag(etag),
         "Last-Modified": http_date(last_modified),
-        "Cache-Control": MEDIA_CACHE_CONTROL,
+        "Cache-Control": ENCLOSURE_CACHE_CONTROL,
         "X-Content-Type-Options": "nosniff",
     }
     content_type = episode.mime_type or "application/octet-stream"

@@ -1,26 +1,13 @@
-"""Where media bytes live. The only module that imports boto3.
-
-``get_storage()`` returns the backend chosen by ``STORAGE`` (``filesystem`` or ``s3``).
-Keys are ours (``shows/<show id>/<episode guid>/<slug>.<ext>``), never an uploader's path.
-"""
+"""Objects in an S3-compatible bucket (``STORAGE=s3``). The only module that imports boto3."""
 
 from __future__ import annotations
 
-import io
-import logging
 import os
-import shutil
-import tempfile
 import threading
-import uuid
-from abc import ABC, abstractmethod
-from collections import OrderedDict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from pathlib import Path, PurePosixPath
-from typing import Any, BinaryIO
+from datetime import datetime
+from typing import Any
 from urllib.parse import quote
 
 import boto3
@@ -36,252 +23,20 @@ from botocore.exceptions import (
 from botocore.exceptions import (
     ConnectionError as BotoConnectionError,
 )
-from flask import current_app
 from s3transfer.exceptions import S3UploadFailedError as TransferUploadFailed
 
-from publisher.errors import PublisherError
+from publisher.config import DefaultConfig
+from publisher.media.storage.base import (
+    PROBE_PREFETCH,
+    MultipartStore,
+    ObjectNotFound,
+    StorageError,
+    StoredObject,
+    validate_key,
+)
+from publisher.media.storage.readers import RangedReader
 
-logger = logging.getLogger(__name__)
-
-CHUNK_SIZE = 1024 * 1024
-CHECK_PREFIX = ".publisher-check/"
-# What a probe reads first: the ID3 tag (without a big picture) and the first frames.
-PROBE_PREFETCH = 192 * 1024
-
-
-class StorageError(PublisherError):
-    """The store cannot be reached or refused an operation; the caller answers 503."""
-
-    status_code = 503
-    code = "storage_unavailable"
-
-
-class ObjectNotFound(StorageError):
-    status_code = 404
-    code = "not_found"
-
-
-@dataclass(frozen=True)
-class StoredObject:
-    key: str
-    size: int
-    content_type: str | None
-    etag: str
-    last_modified: datetime
-
-
-def validate_key(key: str) -> str:
-    """Refuse keys that could escape the store's root or are not plain relative paths."""
-    path = PurePosixPath(key)
-    if (
-        not key
-        or key.startswith("/")
-        or "\\" in key
-        or "\x00" in key
-        or any(part in ("", ".", "..") for part in key.split("/"))
-        or path.is_absolute()
-    ):
-        raise ValueError(f"invalid storage key: {key!r}")
-    return key
-
-
-class Storage(ABC):
-    """The operations every backend offers."""
-
-    @abstractmethod
-    def save(
-        self,
-        key: str,
-        stream: BinaryIO,
-        *,
-        content_type: str,
-        cache_control: str | None = None,
-    ) -> StoredObject:
-        """Store the stream's bytes under key (streamed, never read whole)."""
-
-    def save_file(
-        self, key: str, path: str | Path, *, content_type: str, cache_control: str | None = None
-    ) -> StoredObject:
-        with open(path, "rb") as stream:
-            return self.save(key, stream, content_type=content_type, cache_control=cache_control)
-
-    @abstractmethod
-    def open(self, key: str, start: int = 0, end: int | None = None) -> BinaryIO:
-        """A readable stream of bytes start..end (inclusive; None = to the end)."""
-
-    @abstractmethod
-    def stat(self, key: str) -> StoredObject:
-        """Size, type, etag and time of an object; ObjectNotFound if absent."""
-
-    def size(self, key: str) -> int:
-        return self.stat(key).size
-
-    def exists(self, key: str) -> bool:
-        try:
-            self.stat(key)
-        except ObjectNotFound:
-            return False
-        return True
-
-    @abstractmethod
-    def delete(self, key: str) -> None:
-        """Remove an object; removing an absent one is not an error."""
-
-    @abstractmethod
-    def list_objects(self, prefix: str = "") -> Iterator[StoredObject]:
-        """Every object under prefix, with its size and time (content_type may be None)."""
-
-    def list_keys(self, prefix: str = "") -> Iterator[str]:
-        """Every key under prefix."""
-        for stored in self.list_objects(prefix):
-            yield stored.key
-
-    def open_seekable(self, key: str) -> BinaryIO:
-        """A seekable file object over the whole object, for probing in place: it reads
-        only the parts asked for (ranged reads on S3)."""
-        return self.open(key)
-
-    def public_url(self, key: str, expires: int | None = None) -> str | None:
-        """A URL clients can fetch the object from directly, or None (app serves it)."""
-        return None
-
-    def local_path(self, key: str) -> Path | None:
-        """The file on disk for a filesystem store, else None."""
-        return None
-
-    def describe(self) -> str:
-        """Where the objects live, for messages (no secrets)."""
-        return type(self).__name__
-
-    def check(self) -> list[str]:
-        """Write, read back and delete a probe object; the steps done, or StorageError."""
-        key = f"{CHECK_PREFIX}{uuid.uuid4().hex}"
-        payload = b"publisher storage check " + key.encode()
-        steps = []
-        self.save(key, io.BytesIO(payload), content_type="text/plain")
-        steps.append(f"wrote {key}")
-        try:
-            with self.open(key) as handle:
-                if handle.read() != payload:
-                    raise StorageError(f"Read back different bytes from {key}.")
-            steps.append("read it back")
-        finally:
-            self.delete(key)
-        if self.exists(key):
-            raise StorageError(f"Deleted {key} but it is still there.")
-        steps.append("deleted it")
-        return steps
-
-
-class FilesystemStorage(Storage):
-    """Objects as files under a root folder. Writes go to a temporary file in the same
-    folder and are renamed into place, so a crash never leaves a half file under a key."""
-
-    def __init__(self, root: str | Path) -> None:
-        self.root = Path(root).resolve()
-
-    def _path(self, key: str) -> Path:
-        path = (self.root / validate_key(key)).resolve()
-        if not path.is_relative_to(self.root):
-            raise ValueError(f"invalid storage key: {key!r}")
-        return path
-
-    def save(self, key, stream, *, content_type, cache_control=None):
-        path = self._path(key)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=".upload-", suffix=".part")
-            try:
-                with os.fdopen(fd, "wb") as out:
-                    shutil.copyfileobj(stream, out, CHUNK_SIZE)
-                    out.flush()
-                    os.fsync(out.fileno())
-                os.replace(tmp_name, path)
-            except BaseException:
-                Path(tmp_name).unlink(missing_ok=True)
-                raise
-        except OSError as exc:
-            raise StorageError(f"Could not write to the media folder: {exc.strerror}") from exc
-        return self.stat(key)
-
-    def open(self, key, start=0, end=None):
-        path = self._path(key)
-        try:
-            handle = open(path, "rb")  # noqa: SIM115  (the caller closes it)
-        except FileNotFoundError as exc:
-            raise ObjectNotFound(f"No stored object {key!r}.") from exc
-        handle.seek(start)
-        if end is None:
-            return handle
-        return BoundedReader(handle, end - start + 1)
-
-    def stat(self, key):
-        path = self._path(key)
-        try:
-            st = path.stat()
-        except FileNotFoundError as exc:
-            raise ObjectNotFound(f"No stored object {key!r}.") from exc
-        etag = f"{st.st_mtime_ns:x}-{st.st_size:x}"
-        modified = datetime.fromtimestamp(st.st_mtime, UTC)
-        return StoredObject(key, st.st_size, None, etag, modified)
-
-    def delete(self, key):
-        try:
-            self._path(key).unlink(missing_ok=True)
-        except OSError as exc:
-            raise StorageError(f"Could not delete {key!r}: {exc.strerror}") from exc
-
-    def list_objects(self, prefix=""):
-        if not self.root.exists():
-            return
-        for path in sorted(self.root.rglob("*")):
-            if path.is_file() and not path.name.startswith(".upload-"):
-                key = path.relative_to(self.root).as_posix()
-                if key.startswith(prefix):
-                    st = path.stat()
-                    yield StoredObject(
-                        key,
-                        st.st_size,
-                        None,
-                        f"{st.st_mtime_ns:x}-{st.st_size:x}",
-                        datetime.fromtimestamp(st.st_mtime, UTC),
-                    )
-
-    def local_path(self, key):
-        return self._path(key)
-
-    def describe(self):
-        return f"the folder {self.root}"
-
-
-class BoundedReader:
-    """A file object that reads at most ``remaining`` bytes of ``stream``, then reports
-    end of file; its ``fileno`` lets a server sendfile() from the current offset."""
-
-    def __init__(self, stream: BinaryIO, remaining: int) -> None:
-        self.stream = stream
-        self.remaining = remaining
-
-    def read(self, size: int = -1) -> bytes:
-        if self.remaining <= 0:
-            return b""
-        size = self.remaining if size is None or size < 0 else min(size, self.remaining)
-        data = self.stream.read(size)
-        self.remaining -= len(data)
-        return data
-
-    def fileno(self) -> int:
-        return self.stream.fileno()
-
-    def close(self) -> None:
-        self.stream.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self.close()
-
+MIB = 1024 * 1024
 
 _BOTO_LOCK = threading.Lock()
 _BOTO_SESSIONS: dict[int, boto3.session.Session] = {}
@@ -297,86 +52,7 @@ def _boto_session() -> boto3.session.Session:
     return _BOTO_SESSIONS[pid]
 
 
-class RangedReader(io.RawIOBase):
-    """A seekable, read-only file object over a remote object of known size: every read
-    is served from a small cache of fetched ranges or by one ranged fetch of at least
-    ``block_size`` bytes. ``bytes_fetched`` and ``fetches`` say what it cost."""
-
-    def __init__(
-        self,
-        fetch: Callable[[int, int], bytes],
-        size: int,
-        block_size: int = 64 * 1024,
-        cache_bytes: int = 4 * 1024 * 1024,
-    ) -> None:
-        super().__init__()
-        self._fetch = fetch  # (start, end inclusive) -> bytes
-        self._size = size
-        self._position = 0
-        self.block_size = block_size
-        self.cache_bytes = cache_bytes
-        self._segments: OrderedDict[int, bytes] = OrderedDict()
-        self.bytes_fetched = 0
-        self.fetches = 0
-
-    @property
-    def size(self) -> int:
-        return self._size
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def tell(self) -> int:
-        return self._position
-
-    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._position, io.SEEK_END: self._size}[whence]
-        if base + offset < 0:
-            raise OSError("negative seek position")
-        self._position = base + offset
-        return self._position
-
-    def preload(self, position: int, data: bytes) -> None:
-        """Bytes already fetched (counted as such)."""
-        if data:
-            self._segments[position] = data
-            self.bytes_fetched += len(data)
-            self.fetches += 1
-
-    def readinto(self, buffer: Any) -> int:
-        view = memoryview(buffer).cast("B")
-        wanted = min(len(view), max(0, self._size - self._position))
-        done = 0
-        while done < wanted:
-            chunk = self._cached(self._position, wanted - done)
-            view[done : done + len(chunk)] = chunk
-            done += len(chunk)
-            self._position += len(chunk)
-        return done
-
-    def _cached(self, position: int, wanted: int) -> bytes:
-        for start, data in self._segments.items():
-            if start <= position < start + len(data):
-                self._segments.move_to_end(start)
-                offset = position - start
-                return data[offset : offset + wanted]
-        length = min(max(wanted, self.block_size), self._size - position)
-        data = self._fetch(position, position + length - 1)
-        if not data:
-            raise StorageError("The stored object ended before its announced size.")
-        self.bytes_fetched += len(data)
-        self.fetches += 1
-        self._segments[position] = data
-        total = sum(len(d) for d in self._segments.values())
-        while total > self.cache_bytes and len(self._segments) > 1:
-            total -= len(self._segments.popitem(last=False)[1])
-        return data[:wanted]
-
-
-class S3Storage(Storage):
+class S3Storage(MultipartStore):
     """Objects in an S3-compatible bucket (AWS, MinIO, R2, moto…) through boto3.
 
     Uploads use boto3's managed transfer (multipart above ``multipart_threshold``, a few
@@ -392,14 +68,14 @@ class S3Storage(Storage):
         endpoint_url: str | None = None,
         region: str | None = None,
         public_url: str | None = None,
-        presign_expires: int = 3600,
-        addressing_style: str | None = None,
-        max_attempts: int = 4,
-        connect_timeout: float = 5,
-        read_timeout: float = 60,
-        multipart_threshold: int = 16 * 1024 * 1024,
-        multipart_chunksize: int = 8 * 1024 * 1024,
-        max_concurrency: int = 4,
+        presign_expires: int = DefaultConfig.S3_PRESIGN_EXPIRES,
+        addressing_style: str | None = DefaultConfig.S3_ADDRESSING_STYLE,
+        max_attempts: int = DefaultConfig.S3_MAX_ATTEMPTS,
+        connect_timeout: float = DefaultConfig.S3_CONNECT_TIMEOUT,
+        read_timeout: float = DefaultConfig.S3_READ_TIMEOUT,
+        multipart_threshold: int = DefaultConfig.S3_MULTIPART_THRESHOLD_MB * MIB,
+        multipart_chunksize: int = DefaultConfig.S3_MULTIPART_CHUNK_MB * MIB,
+        max_concurrency: int = DefaultConfig.S3_MAX_CONCURRENCY,
     ) -> None:
         if not bucket:
             raise ValueError("S3Storage needs a bucket name (S3_BUCKET)")
@@ -435,26 +111,25 @@ class S3Storage(Storage):
     def from_config(cls, config: Mapping[str, Any]) -> S3Storage:
         if not config.get("S3_BUCKET"):
             raise ValueError("STORAGE is 's3' but S3_BUCKET is not set")
-        options: dict[str, Any] = {}
-        for key, option in (
-            ("S3_ADDRESSING_STYLE", "addressing_style"),
-            ("S3_MAX_ATTEMPTS", "max_attempts"),
-            ("S3_CONNECT_TIMEOUT", "connect_timeout"),
-            ("S3_READ_TIMEOUT", "read_timeout"),
-            ("S3_MULTIPART_THRESHOLD_MB", "multipart_threshold"),
-            ("S3_MULTIPART_CHUNK_MB", "multipart_chunksize"),
-            ("S3_MAX_CONCURRENCY", "max_concurrency"),
-        ):
-            if config.get(key) is not None:
-                value = config[key]
-                options[option] = int(value) * 1024 * 1024 if key.endswith("_MB") else value
+        threshold_mb = config.get("S3_MULTIPART_THRESHOLD_MB")
+        chunk_mb = config.get("S3_MULTIPART_CHUNK_MB")
+        options = {
+            "presign_expires": config.get("S3_PRESIGN_EXPIRES") or None,
+            "addressing_style": config.get("S3_ADDRESSING_STYLE"),
+            "max_attempts": config.get("S3_MAX_ATTEMPTS"),
+            "connect_timeout": config.get("S3_CONNECT_TIMEOUT"),
+            "read_timeout": config.get("S3_READ_TIMEOUT"),
+            "multipart_threshold": None if threshold_mb is None else int(threshold_mb) * MIB,
+            "multipart_chunksize": None if chunk_mb is None else int(chunk_mb) * MIB,
+            "max_concurrency": config.get("S3_MAX_CONCURRENCY"),
+        }
+        # A setting left out (a partial mapping) keeps the constructor's default.
         return cls(
             config["S3_BUCKET"],
             endpoint_url=config.get("S3_ENDPOINT_URL"),
             region=config.get("S3_REGION"),
             public_url=config.get("S3_PUBLIC_URL"),
-            presign_expires=config.get("S3_PRESIGN_EXPIRES") or 3600,
-            **options,
+            **{option: value for option, value in options.items() if value is not None},
         )
 
     def describe(self) -> str:
@@ -738,10 +413,6 @@ class _S3Body:
         with self.storage._errors("read", self.key):
             return self.body.read(None if size is None or size < 0 else size)
 
-    def iter_chunks(self, chunk_size: int = CHUNK_SIZE) -> Iterator[bytes]:
-        while chunk := self.read(chunk_size):
-            yield chunk
-
     def close(self) -> None:
         self.body.close()
 
@@ -750,22 +421,3 @@ class _S3Body:
 
     def __exit__(self, *exc_info) -> None:
         self.close()
-
-
-def create_storage(config) -> Storage:
-    """The backend the configuration asks for."""
-    kind = config.get("STORAGE", "filesystem")
-    if kind == "filesystem":
-        return FilesystemStorage(config["MEDIA_ROOT"])
-    if kind == "s3":
-        return S3Storage.from_config(config)
-    raise ValueError(f"STORAGE must be 'filesystem' or 's3', not {kind!r}")
-
-
-def get_storage() -> Storage:
-    """The current app's storage, created once per app."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    storage = app.extensions.get("publisher.storage")
-    if storage is None:
-        storage = app.extensions["publisher.storage"] = create_storage(app.config)
-    return storage

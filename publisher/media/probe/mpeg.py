@@ -1,6 +1,7 @@
 """MPEG audio (MP3) frames, read without mutagen: frame headers, the Xing/Info (with the
 LAME delay/padding fields) and VBRI headers, ID3v2 tag sizes, and the streamed frame
-count that gives the exact duration of a VBR file with no header. Used by probe.py.
+count that gives the exact duration of a VBR file with no header. Used by the MP3
+reader (mp3.py) and the sniffing (detect.py).
 """
 
 from __future__ import annotations
