@@ -222,8 +222,8 @@ def _plan(kind: RenditionKind, codec: str | None, source: _Source) -> Plan:
     if same_codec and chosen == source.codec and source.bitrate:
         bitrate = min(320_000, max(32_000, int(source.bitrate)))
     else:
-        key = "AUDIO_RENDITION_BITRATE_MONO" if channels == 1 else "AUDIO_RENDITION_BITRATE_STEREO"
-        bitrate = int(config[key])
+        mono, stereo = config["AUDIO_RENDITION_BITRATE_MONO"], config["AUDIO_RENDITION_BITRATE_STEREO"]
+        bitrate = int(mono if channels == 1 else stereo)
     return Plan(
         codec=chosen,
         bitrate=bitrate,
