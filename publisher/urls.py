@@ -51,7 +51,11 @@ CHAPTERS_FILE = "chapters.json"
 
 def alternate_enclosure_url(episode: Episode, extension: str) -> str:
     """The kept original at the enclosure URL with its own extension."""
-    return absolute(f"/media/{episode.guid}.{extension}")
+    return alternate_enclosure_url_for(episode.guid, extension)
+
+
+def alternate_enclosure_url_for(guid: str, extension: str) -> str:
+    return absolute(f"/media/{guid}.{extension}")
 
 
 def waveform_url(episode: Episode, waveform_key: str) -> str:

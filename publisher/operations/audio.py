@@ -37,7 +37,7 @@ from publisher.exceptions import Conflict, NotFound, ValidationError
 from publisher.extensions import db
 from publisher.media.cleanup import delete_after_commit, delete_on_rollback
 from publisher.media.ingest import (
-    MEDIA_CACHE_CONTROL,
+    STORED_MEDIA_CACHE_CONTROL,
     flush_or_remove,
     probe_upload,
     spool_upload,
@@ -127,7 +127,7 @@ def analyze_episode(episode_id: int) -> AudioAnalysis:
             waveform_key,
             io.BytesIO(waveform.to_json()),
             content_type=WAVEFORM_TYPE,
-            cache_control=MEDIA_CACHE_CONTROL,
+            cache_control=STORED_MEDIA_CACHE_CONTROL,
         )
         delete_on_rollback(waveform_key, storage)
         analysis.status, analysis.error = AnalysisStatus.DONE, None
@@ -222,7 +222,10 @@ def _plan(kind: RenditionKind, codec: str | None, source: _Source) -> Plan:
     if same_codec and chosen == source.codec and source.bitrate:
         bitrate = min(320_000, max(32_000, int(source.bitrate)))
     else:
-        mono, stereo = config["AUDIO_RENDITION_BITRATE_MONO"], config["AUDIO_RENDITION_BITRATE_STEREO"]
+        mono, stereo = (
+            config["AUDIO_RENDITION_BITRATE_MONO"],
+            config["AUDIO_RENDITION_BITRATE_STEREO"],
+        )
         bitrate = int(mono if channels == 1 else stereo)
     return Plan(
         codec=chosen,
