@@ -61,7 +61,7 @@ class DefaultConfig:
     AUDIO_SILENCE_THRESHOLD_DB = -60.0  # quieter than this is silence (silencedetect's default)
     AUDIO_SILENCE_WARNING_SECONDS = 2.0  # leading/trailing silence worth a finding
     AUDIO_MAX_LOUDNESS_RANGE_LU = 15.0
-    AUDIO_WAVEFORM_POINTS = 1000  # waveform pixels (the document holds at most twice this)
+    AUDIO_WAVEFORM_POINTS = 1000  # waveform pixels, at most (about 5 KB of JSON)
     AUDIO_RENDITION_CODEC = "mp3"  # mp3 or aac, for formats Apple does not play
     AUDIO_RENDITION_BITRATE_STEREO = 128000
     AUDIO_RENDITION_BITRATE_MONO = 64000

@@ -8,7 +8,7 @@ samples, scaled to -128..127.
 Its size is bounded whatever the length of the episode: ``samples_per_pixel`` is chosen
 from the expected duration so that about ``points`` pixels come out, pixels are merged
 in pairs while decoding if the audio is much longer than expected, and the finished
-document is merged down to at most ``2 * points`` pixels (a 3-hour episode gives the
+document is merged down to at most ``points`` pixels (a 3-hour episode gives the
 same few kilobytes as a 3-minute one).
 """
 
@@ -102,7 +102,7 @@ class WaveformBuilder:
         low = np.concatenate(mins) if mins else np.zeros(0)
         high = np.concatenate(maxs) if maxs else np.zeros(0)
         spp = self.samples_per_pixel
-        limit = 2 * self.points
+        limit = self.points
         if low.size > limit:
             factor = math.ceil(low.size / limit)
             pad = (-low.size) % factor
