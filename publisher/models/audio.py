@@ -106,10 +106,10 @@ class AlternateEnclosure(db.Model):
 # On the episode (declared here so the episode's module need not know about audio); the
 # rows go with the episode (ON DELETE CASCADE).
 Episode.audio_analysis = relationship(  # type: ignore[attr-defined]
-    AudioAnalysis, uselist=False, passive_deletes=True
+    AudioAnalysis, uselist=False, cascade="all, delete-orphan", passive_deletes=True
 )
 Episode.alternate_enclosure = relationship(  # type: ignore[attr-defined]
-    AlternateEnclosure, uselist=False, passive_deletes=True
+    AlternateEnclosure, uselist=False, cascade="all, delete-orphan", passive_deletes=True
 )
 
 

@@ -138,7 +138,7 @@ def analyze_episode(episode_id: int) -> AudioAnalysis:
         delete_after_commit(old_waveform, storage)
     analysis.storage_key = key
     analysis.analyzed_at = utcnow()
-    db.session.add(analysis)
+    episode.audio_analysis = analysis  # type: ignore[attr-defined]
     db.session.flush()
     logger.info("Analyzed episode %s (%s): %s", episode.id, key, analysis.status)
     return analysis
@@ -284,7 +284,7 @@ def _swap_enclosure(
             audio_offset_bytes=episode.audio_offset_bytes or 0,
         )
         previous = None  # the uploaded file: kept
-        db.session.add(original)
+        episode.alternate_enclosure = original  # type: ignore[attr-defined]
     original.replaced_by = kind
     original.rendition = {
         "codec": plan.codec,
@@ -315,7 +315,7 @@ def drop_rendition(episode_id: int) -> Episode:
     ):  # fmt: skip
         setattr(episode, name, getattr(original, name))
     episode.media_updated_at = utcnow()
-    db.session.delete(original)
+    episode.alternate_enclosure = None  # type: ignore[attr-defined]
     db.session.flush()
     if rendition_key:
         delete_after_commit(rendition_key, get_storage())
@@ -326,6 +326,5 @@ def discard_derived(episode: Episode) -> None:
     """The episode's audio was replaced by a new upload: its analysis and kept original
     belong to the old audio, so their rows go (the caller removes their objects after the
     commit: ``derived_audio_keys``)."""
-    for row in (episode.audio_analysis, episode.alternate_enclosure):  # type: ignore[attr-defined]
-        if row is not None:
-            db.session.delete(row)
+    episode.audio_analysis = None  # type: ignore[attr-defined]
+    episode.alternate_enclosure = None  # type: ignore[attr-defined]

@@ -23,3 +23,16 @@ def sound(fixture_dir):
         return make_fixture(fixture_dir, kind, variant, seconds)
 
     return make
+
+
+@pytest.fixture(params=["filesystem", pytest.param("s3", marks=pytest.mark.s3)])
+def backend(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def app_config(request) -> dict:
+    """Tests that take ``backend`` run once per store; others on the filesystem."""
+    if "backend" in request.fixturenames and request.getfixturevalue("backend") == "s3":
+        return dict(request.getfixturevalue("s3_app_config"))
+    return {}

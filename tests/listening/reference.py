@@ -97,7 +97,11 @@ def reference(path: Path) -> Reference:
     ends = [float(x) for x in re.findall(r"silence_end: (-?[\d.e-]+)", log)]
     duration = _duration(path)
     leading = ends[0] if starts and starts[0] <= 0.01 else 0.0
-    trailing = duration - starts[-1] if starts and len(ends) >= len(starts) and abs(ends[-1] - duration) < 0.05 else 0.0
+    trailing = (
+        duration - starts[-1]
+        if starts and len(ends) >= len(starts) and abs(ends[-1] - duration) < 0.05
+        else 0.0
+    )
     return Reference(integrated, lra, peak, leading, trailing)
 
 
