@@ -18,6 +18,10 @@ def available() -> list[str]:
 
 
 def main(argv: list[str]) -> int:
+    if len(argv) > 1 and argv[0] in available() and argv[1].startswith("-"):
+        # One benchmark with its own options: python -m bench audio --repeat 3
+        print(f"\n## {argv[0]}\n", flush=True)
+        return 1 if importlib.import_module(f"bench.{argv[0]}").main(argv[1:]) else 0
     names = argv or available()
     unknown = sorted(set(names) - set(available()))
     if unknown:

@@ -65,10 +65,8 @@ def test_analysis_of_an_upload_on_both_stores(app, factory, editor, anon, sound,
 
 def test_findings_follow_the_targets_in_the_settings(app, factory, editor, sound):
     episode = factory.ingested_episode(sound("mp3", "quiet"))  # about -34 LUFS
-    too_quiet = [
-        f for f in editor.post(f"/api/v1/episodes/{episode.id}/analysis").get_json()["analysis"]["findings"]
-        if f["code"] == "too_quiet"
-    ]  # fmt: skip
+    analysis = editor.post(f"/api/v1/episodes/{episode.id}/analysis").get_json()["analysis"]
+    too_quiet = [f for f in analysis["findings"] if f["code"] == "too_quiet"]
     assert too_quiet and too_quiet[0]["message"].endswith("Normalize?")
     assert "Apple recommends \N{MINUS SIGN}16 LUFS ±1 LU" in too_quiet[0]["message"]
     app.config["AUDIO_TARGET_LUFS_STEREO"] = -34.0
