@@ -9,7 +9,8 @@ PYTEST_ARGS ?=
 # browser tests (driven by Playwright with executable_path=/usr/bin/chromium), wrk loads.
 TEST_DEBS := ffmpeg chromium wrk curl jq
 
-.PHONY: run test install install-test system-deps lint format bench clean vendor-peaks
+.PHONY: run test install install-test system-deps lint format bench clean vendor-peaks \
+	test-partytime
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,7 +45,7 @@ run: install
 # On SQLite; in CI (CI=true) a second time on the PostgreSQL server at 127.0.0.1:5432,
 # which must be reachable (the run fails otherwise). Locally, set
 # PUBLISHER_TEST_DATABASE_URL to run on PostgreSQL instead.
-test: install-test system-deps
+test: install-test system-deps test-partytime
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -94,3 +95,13 @@ vendor-peaks:
 	  printf 'peaks.js %s (npm: peaks.js@%s, dist/peaks.min.js; LGPL-3.0: LICENSE)\nbundling Konva (MIT: LICENSE.konva) and waveform-data (LGPL-3.0: LICENSE.waveform-data)\nRefresh: make vendor-peaks (versions in the Makefile).\n' \
 	    $(PEAKS_VERSION) $(PEAKS_VERSION) > $(PEAKS_DIR)/VERSION && \
 	  rm -rf $$tmp && echo "Vendored peaks.js $(PEAKS_VERSION) into $(PEAKS_DIR)"
+
+# podcast-partytime (the Podcast Index's feed parser, Node) for the feed tests, pinned, in
+# the git-ignored tests/.node/ (tests/support/partytime.py runs it from pytest).
+PARTYTIME_VERSION := 5.0.0
+PARTYTIME_STAMP := tests/.node/node_modules/podcast-partytime/.installed-$(PARTYTIME_VERSION)
+$(PARTYTIME_STAMP):
+	@command -v npm >/dev/null || { echo "npm is needed for podcast-partytime"; exit 1; }
+	npm install --silent --no-audit --no-fund --prefix tests/.node podcast-partytime@$(PARTYTIME_VERSION)
+	touch $@
+test-partytime: $(PARTYTIME_STAMP)
