@@ -23,6 +23,8 @@ and FFmpeg's own buffers.
 from __future__ import annotations
 
 import math
+import queue
+import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -35,6 +37,7 @@ from publisher.audio.decode import AudioDecodeError, decoded_frames, open_audio
 from publisher.audio.waveform import Waveform, WaveformBuilder
 
 BATCH_SAMPLES = 1 << 16
+WORKER_QUEUE = 4  # batches waiting for the worker (about 2 MB for stereo)
 # Samples are first reduced to blocks (min and max over the channels and BLOCK samples);
 # waveform, silence search and peak work on the blocks.
 BLOCK = 256
@@ -100,9 +103,11 @@ def measure(
                 pass_.drain(sink_pull)
             graph.push(None)
             pass_.drain(sink_pull)
+            return pass_.finish()
         except av.FFmpegError as exc:
             raise AudioDecodeError(f"The audio could not be measured ({exc}).") from exc
-        return pass_.finish()
+        finally:
+            pass_.close()
 
 
 def _loudness_graph(stream: Any):
@@ -163,18 +168,67 @@ class _Pass:
             )
             self.batched += count
             if self.batched >= BATCH_SAMPLES:
-                self._process()
+                self._hand_off(self.batch)
+                self.batch, self.batched = [], 0
 
-    def _process(self, final: bool = False) -> None:
-        if not self.batch:
+    # The numbers are computed by a worker thread while this one decodes and runs the
+    # filter graph: numpy releases the GIL in its loops, so on a machine with two cores
+    # the pass takes little more than the decoding (a bounded queue keeps memory flat).
+
+    def _start_worker(self) -> None:
+        self._queue: queue.Queue = queue.Queue(maxsize=WORKER_QUEUE)
+        self._error: BaseException | None = None
+        self._rest: list[list[np.ndarray]] = []
+        self._worker = threading.Thread(target=self._work, name="publisher-measure", daemon=True)
+        self._worker.start()
+
+    def _hand_off(self, batch: list[list[np.ndarray]] | None, final: bool = False) -> None:
+        if not hasattr(self, "_worker"):
+            self._start_worker()
+        while True:
+            if self._error is not None:
+                raise self._error
+            try:
+                self._queue.put((batch, final), timeout=0.5)
+                return
+            except queue.Full:
+                continue
+
+    def close(self) -> None:
+        """Stop the worker (after a failure in the decoding thread too)."""
+        worker = getattr(self, "_worker", None)
+        if worker is None or not worker.is_alive():
             return
-        batch = self.batch
+        self._error = self._error or RuntimeError("measurement abandoned")
+        while worker.is_alive():
+            try:
+                self._queue.put((None, True), timeout=0.5)
+                break
+            except queue.Full:
+                continue
+        worker.join()
+
+    def _work(self) -> None:
+        while True:
+            batch, final = self._queue.get()
+            if batch is None:
+                return
+            if self._error is not None:
+                continue  # keep draining so the decoder never blocks
+            try:
+                self._process(batch, final)
+            except BaseException as exc:  # re-raised in the decoding thread
+                self._error = exc
+
+    def _process(self, batch: list[list[np.ndarray]], final: bool = False) -> None:
+        batch = self._rest + batch
+        if not batch:
+            return
         x = [np.concatenate([frame[c] for frame in batch]) for c in range(self.channels)]
         size = x[0].size
         usable = size if final else size - size % BLOCK
         # Whole blocks now; the rest starts the next batch.
-        self.batch = [] if usable == size else [[row[usable:] for row in x]]
-        self.batched = size - usable
+        self._rest = [] if usable == size else [[row[usable:] for row in x]]
         if usable == 0:
             return
         x = [row[:usable] for row in x]
@@ -246,7 +300,12 @@ class _Pass:
             self.clip_times.append(round(start / self.rate, 3))
 
     def finish(self) -> tuple[Measurements, Waveform]:
-        self._process(final=True)
+        self._hand_off(self.batch, final=True)
+        self.batch = []
+        self._hand_off(None)
+        self._worker.join()
+        if self._error is not None:
+            raise self._error
         for channel, carry in enumerate(self.clip_carry):
             self._clip_run(self.samples - carry, carry)
             self.clip_carry[channel] = 0
