@@ -135,7 +135,7 @@ class _Pass:
         self.clip_level = 10 ** (-CLIP_MARGIN_DB / 20)
         self.waveform = waveform
         self.metadata: dict[str, str] = {}
-        self.batch: list[np.ndarray] = []
+        self.batch: list[list[np.ndarray]] = []  # frames: one array per channel
         self.batched = 0
         self.channels = 0
         self.samples = 0

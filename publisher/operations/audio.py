@@ -23,6 +23,7 @@ import secrets
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -174,7 +175,7 @@ def make_rendition(episode_id: int, kind: str, codec: str | None = None) -> Epis
         )
     episode = _episode(episode_id)
     original = episode.alternate_enclosure  # type: ignore[attr-defined]
-    source = _Source.of(original or episode)
+    source = _Source(original or episode)
     if kind == RenditionKind.COMPATIBLE and source.codec in APPLE_CODECS:
         raise Conflict(
             f"The uploaded file is {source.codec.upper()}, which Apple Podcasts plays: "
@@ -190,7 +191,7 @@ def make_rendition(episode_id: int, kind: str, codec: str | None = None) -> Epis
                 loudness = _loudness(episode, source, stream)
                 if hasattr(stream, "seek"):
                     stream.seek(0)  # type: ignore[union-attr]
-            plan = Plan(**{**plan.__dict__, "loudness": loudness})
+            plan = replace(plan, loudness=loudness)
             render(stream, output, plan)
         _swap_enclosure(episode, original, output, kind, plan)
     logger.info(
@@ -208,10 +209,6 @@ class _Source:
         self.bitrate: int | None = row.bitrate
         self.sample_rate: int = row.sample_rate or 44100
         self.channels: int = row.channels or 2
-
-    @classmethod
-    def of(cls, row: Any) -> _Source:
-        return cls(row)
 
 
 def _plan(kind: RenditionKind, codec: str | None, source: _Source) -> Plan:
