@@ -48,6 +48,7 @@ run: install
 test: install-test system-deps test-partytime
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 	@if [ "$$CI" = "true" ]; then \
 	  echo "== The same suite on PostgreSQL ($(PG_TEST_URL))"; \
@@ -58,6 +59,7 @@ lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 format: install-test
 	$(BIN)/ruff format .

@@ -128,7 +128,9 @@ def main(argv: list[str]) -> int:
     from publisher import create_app
     from publisher.extensions import db
     from publisher.site.search import search
-    from tests.conftest import Factory, fresh_postgres_database, test_config
+    from tests.support.app import test_config
+    from tests.support.database import fresh_postgres_database
+    from tests.support.factory import Factory
 
     rng = random.Random(7)
     server = os.environ.get("PUBLISHER_TEST_DATABASE_URL")

@@ -86,7 +86,7 @@ def require_token(role: str = "editor") -> Callable:
                 raise Forbidden(f"This needs the {role} role; your token's user is {user.role}.")
             return view(*args, **kwargs)
 
-        wrapper.required_role = role  # type: ignore[attr-defined]  (read by the OpenAPI doc)
+        wrapper.required_role = role  # type: ignore[attr-defined]  # read by the OpenAPI doc
         return wrapper
 
     return decorator

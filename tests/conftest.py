@@ -4,22 +4,18 @@ its client and CLI runner, and factories that create rows the way the app would.
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import settings
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from publisher import create_app
 from publisher.extensions import db
-from publisher.models import ApiToken, Article, Episode, Show, Tag, User, utcnow
-from publisher.models.show import podcast_guid_for
-from publisher.urls import show_feed_url
+from tests.support.app import delete_all_rows, test_config
+from tests.support.database import fresh_postgres_database, postgres_url
+from tests.support.factory import Factory
 
 # In CI, property tests explore the same examples on every run, so a red build is
 # reproducible and not luck; locally they keep exploring new ones.
@@ -30,61 +26,16 @@ if os.environ.get("CI") == "true":
 pytest_plugins = ["tests.audio", "tests.s3server", "tests.media_fixtures"]
 
 
-def _postgres_url() -> str | None:
-    return os.environ.get("PUBLISHER_TEST_DATABASE_URL") or None
-
-
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> Iterator[str]:
     """A fresh, empty database for this test session: a SQLite file, or a new PostgreSQL
     database created on the server named by PUBLISHER_TEST_DATABASE_URL and dropped after."""
-    server_url = _postgres_url()
+    server_url = postgres_url()
     if not server_url:
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
         return
     with fresh_postgres_database(server_url) as url:
         yield url
-
-
-class fresh_postgres_database:
-    """Context manager: CREATE a uniquely named database on the server, DROP it on exit."""
-
-    def __init__(self, server_url: str) -> None:
-        self.server_url = make_url(server_url)
-        self.name = f"publisher_test_{uuid.uuid4().hex[:12]}"
-
-    def __enter__(self) -> str:
-        try:
-            self.admin = create_engine(self.server_url, isolation_level="AUTOCOMMIT")
-            with self.admin.connect() as conn:
-                conn.execute(text(f'CREATE DATABASE "{self.name}"'))
-        except Exception as exc:
-            # In CI a missing PostgreSQL is a failure, never a skip.
-            pytest.fail(f"PostgreSQL at {self.server_url!r} is not reachable: {exc}")
-        return self.server_url.set(database=self.name).render_as_string(hide_password=False)
-
-    def __exit__(self, *exc_info) -> None:
-        with self.admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
-        self.admin.dispose()
-
-
-def test_config(database_url: str, tmp_path: Path, **extra: Any) -> dict[str, Any]:
-    config = {
-        "TESTING": True,
-        "SECRET_KEY": "test-secret",
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        "MEDIA_ROOT": str(tmp_path / "media"),
-        "INSTANCE_PATH": str(tmp_path / "instance"),
-        "PUBLIC_URL": "http://publisher.test",
-        "WTF_CSRF_ENABLED": True,
-        "RATELIMIT_ENABLED": False,
-    }
-    config.update(extra)
-    return config
-
-
-test_config.__test__ = False  # type: ignore[attr-defined]  (not a test)
 
 
 @pytest.fixture(scope="session")
@@ -112,16 +63,6 @@ def app(migrated_database: str, tmp_path: Path, app_config: dict[str, Any]):
     delete_all_rows(app)
 
 
-def delete_all_rows(app) -> None:
-    """Empty every table (children first) and close the app's connections."""
-    with app.app_context():
-        db.session.remove()
-        with db.engine.begin() as conn:
-            for table in reversed(db.metadata.sorted_tables):
-                conn.execute(table.delete())
-        db.engine.dispose()
-
-
 @pytest.fixture
 def client(app):
     return app.test_client()
@@ -130,124 +71,6 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
-
-
-class Factory:
-    """Creates committed rows and hands them back detached, with their columns loaded."""
-
-    def __init__(self, app) -> None:
-        self.app = app
-        self.counter = 0
-
-    def _next(self) -> int:
-        self.counter += 1
-        return self.counter
-
-    def _save(self, obj):
-        db.session.add(obj)
-        db.session.commit()
-        db.session.refresh(obj)
-        db.session.expunge(obj)
-        return obj
-
-    def user(self, role: str = "editor", password: str = "correct horse", **fields) -> User:
-        with self.app.app_context():
-            n = self._next()
-            user = User(email=fields.pop("email", f"user{n}@example.com"), role=role, **fields)
-            user.set_password(password)
-            return self._save(user)
-
-    def token(self, user: User | None = None, name: str = "test", revoked: bool = False) -> str:
-        """A plain token for ``user`` (a new editor when omitted)."""
-        user = user or self.user()
-        with self.app.app_context():
-            token, plain = ApiToken.issue(db.session.get(User, user.id), name)
-            if revoked:
-                token.revoke()
-            db.session.commit()
-            return plain
-
-    def show(self, **fields) -> Show:
-        with self.app.app_context():
-            n = self._next()
-            slug = fields.pop("slug", f"show-{n}")
-            defaults = {
-                "title": f"Show {n}",
-                "description": "A show about things.",
-                "author": "Test Author",
-                "owner_name": "Test Owner",
-                "owner_email": "owner@example.com",
-                "category": "News",
-                "podcast_guid": podcast_guid_for(show_feed_url(slug)),
-            }
-            return self._save(Show(slug=slug, **{**defaults, **fields}))
-
-    def episode(self, show: Show | None = None, public: bool = True, **fields) -> Episode:
-        """An episode with media metadata filled in (no stored file: see the media fixtures)."""
-        show = show or self.show()
-        with self.app.app_context():
-            n = self._next()
-            tags = fields.pop("tags", [])
-            defaults = {
-                "slug": f"episode-{n}",
-                "title": f"Episode {n}",
-                "description": "<p>Notes.</p>",
-                "status": "published" if public else "draft",
-                "publish_at": utcnow() - timedelta(hours=1),
-                "storage_key": f"shows/{show.id}/ep{n}/episode-{n}.mp3",
-                "mime_type": "audio/mpeg",
-                "size_bytes": 1000,
-                "duration_seconds": 61.5,
-                "bitrate": 64000,
-                "sample_rate": 44100,
-                "channels": 1,
-                "codec": "mp3",
-                "container": "mp3",
-            }
-            episode = Episode(show_id=show.id, **{**defaults, **fields})
-            episode.tags = [self._tag(name) for name in tags]
-            return self._save(episode)
-
-    def ingested_episode(self, path: str | Path, show: Show | None = None, **fields) -> Episode:
-        """An episode made the real way: ``create_episode`` on a real audio file (stored in
-        the app's storage), committed, returned detached. ``fields`` go to ingest."""
-        from publisher.operations.episodes import create_episode
-
-        show = show or self.show()
-        path = Path(path)
-        with self.app.app_context():
-            with path.open("rb") as stream:
-                episode = create_episode(db.session.get(Show, show.id), stream, path.name, fields)
-            return self._save(episode)
-
-    def article(self, public: bool = True, episodes: list[Episode] = (), **fields) -> Article:
-        from publisher.content import render_markdown
-
-        with self.app.app_context():
-            n = self._next()
-            tags = fields.pop("tags", [])
-            body = fields.pop("body_markdown", f"Body of article {n}.")
-            defaults = {
-                "slug": f"article-{n}",
-                "title": f"Article {n}",
-                "summary": "A summary.",
-                "status": "published" if public else "draft",
-                "publish_at": utcnow() - timedelta(hours=1),
-                "author_name": "Reporter",
-            }
-            article = Article(
-                body_markdown=body, body_html=render_markdown(body), **{**defaults, **fields}
-            )
-            article.tags = [self._tag(name) for name in tags]
-            article.set_episodes([db.session.get(Episode, e.id) for e in episodes])
-            return self._save(article)
-
-    def _tag(self, name: str) -> Tag:
-        from publisher.content import slugify
-
-        slug = slugify(name)
-        tag = db.session.scalar(db.select(Tag).where(Tag.slug == slug))
-        return tag or Tag(slug=slug, name=name)
 
 
 @pytest.fixture

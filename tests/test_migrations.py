@@ -8,12 +8,13 @@ from sqlalchemy import inspect
 
 from publisher import create_app
 from publisher.extensions import db
-from tests.conftest import _postgres_url, fresh_postgres_database, test_config
+from tests.support.app import test_config
+from tests.support.database import fresh_postgres_database, postgres_url
 
 
 @pytest.fixture
 def empty_database_url(tmp_path):
-    server = _postgres_url()
+    server = postgres_url()
     if server is None:
         yield f"sqlite:///{tmp_path / 'empty.db'}"
     else:

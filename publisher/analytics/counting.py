@@ -30,7 +30,7 @@ import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from flask import Flask, Request, current_app
 from sqlalchemy import (
@@ -49,6 +49,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy import insert as sa_insert
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import ColumnElement
 from sqlalchemy.sql.expression import Executable
@@ -164,10 +165,14 @@ def coverage_from_row(row: Any) -> Coverage:
 class MediaFacts(Protocol):
     """What counting reads of an episode (an Episode row has it)."""
 
-    id: int
-    bitrate: int | None
-    duration_seconds: float | None
-    audio_offset_bytes: int
+    @property
+    def id(self) -> int: ...
+    @property
+    def bitrate(self) -> int | None: ...
+    @property
+    def duration_seconds(self) -> float | None: ...
+    @property
+    def audio_offset_bytes(self) -> int: ...
 
 
 def threshold_bytes(episode: MediaFacts, size: int) -> int:
@@ -414,7 +419,7 @@ def _statements() -> _Statements:
         )
         .columns(column("written"))
     )
-    update_progress = (
+    update_progress: Executable = (
         update(DownloadProgress)
         .where(
             *(progress[name] == param("key", name) for name in key_names),
@@ -483,4 +488,4 @@ def _make_recording_engine(app: Flask) -> Engine:
 def prune_progress(before: date) -> int:
     """Delete progress rows of days before ``before`` (they only hold stale hashes)."""
     result = db.session.execute(delete(DownloadProgress).where(DownloadProgress.day < before))
-    return result.rowcount or 0
+    return cast(CursorResult[Any], result).rowcount or 0

@@ -130,7 +130,9 @@ def _stats(which: ColumnElement[bool], period: Period, subject: str) -> Download
             select(Download.day, func.count())
             .where(*in_period, Download.is_bot.is_(False))
             .group_by(Download.day)
-        ).all()
+        )
+        .tuples()
+        .all()
     )
     by_app = db.session.execute(
         select(Download.app_name, func.count().label("n"))

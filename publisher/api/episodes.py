@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import BinaryIO, cast
 
 from werkzeug.datastructures import FileStorage
 
@@ -59,7 +60,8 @@ def create_episode(slug: str, form: EpisodeCreateForm, files: dict[str, FileStor
     show = get_show(slug, current_user_or_none())
     audio = files["audio"]
     with audio_field_errors():
-        episode = ops.create_episode(show, audio.stream, audio.filename or "", form, now)
+        stream = cast(BinaryIO, audio.stream)
+        episode = ops.create_episode(show, stream, audio.filename or "", form, now)
     db.session.commit()
     return episode_out(episode, now, private=True), 201
 
@@ -90,7 +92,9 @@ def update_episode(
             episode,
             body or form or {},
             now,
-            audio=(audio.stream, audio.filename or "") if audio is not None else None,
+            audio=(cast(BinaryIO, audio.stream), audio.filename or "")
+            if audio is not None
+            else None,
         )
     db.session.commit()
     return episode_out(episode, now, private=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from flask import request, url_for
 from sqlalchemy import Select, func, select
@@ -150,7 +150,7 @@ def paginate(statement: Select, page: int, per_page: int) -> tuple[list[Any], di
     def link(number: int) -> str:
         others = {k: v for k, v in request.args.items() if k not in ("page", "per_page")}
         args = {"page": number, "per_page": per_page, **others, **(request.view_args or {})}
-        return url_for(request.endpoint, _external=True, **args)
+        return url_for(cast(str, request.endpoint), _external=True, **args)
 
     links = PageLinks(
         self=link(page),

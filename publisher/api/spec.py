@@ -28,7 +28,7 @@ from typing import Any, Literal
 from flask import Blueprint, Flask, Response, g, jsonify, request
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
-from pydantic.json_schema import models_json_schema
+from pydantic.json_schema import JsonSchemaMode, models_json_schema
 from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
@@ -153,7 +153,7 @@ def api_route(
             return _to_response(result, status)
 
         guarded = require_token(auth)(wrapper) if auth in ("editor", "admin") else wrapper
-        guarded.api_operation = operation  # type: ignore[attr-defined]
+        guarded.api_operation = operation  # type: ignore[union-attr]
         bp.add_url_rule(rule, view.__name__, guarded, methods=[operation.method])
         return guarded
 
@@ -307,8 +307,8 @@ def _openapi_path(rule: str) -> tuple[str, list[dict[str, Any]]]:
     return _RULE_ARGUMENT.sub(lambda m: "{" + m["name"] + "}", rule), parameters
 
 
-def _models(operations: Iterable[Operation]) -> list[tuple[type[BaseModel], str]]:
-    wanted: dict[tuple[type[BaseModel], str], None] = {(Error, "serialization"): None}
+def _models(operations: Iterable[Operation]) -> list[tuple[type[BaseModel], JsonSchemaMode]]:
+    wanted: dict[tuple[type[BaseModel], JsonSchemaMode], None] = {(Error, "serialization"): None}
     for op in operations:
         for model in (op.query, op.body, op.form):
             if model is not None:

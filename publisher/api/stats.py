@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from flask import Response
 from pydantic import AfterValidator, Field, StringConstraints
@@ -32,7 +32,12 @@ def _utc_day(value: str) -> date:
 
 
 # Only YYYY-MM-DD: pydantic's lax date parsing would also take "0" (a Unix time).
-UtcDay = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$"), AfterValidator(_utc_day)]
+if TYPE_CHECKING:
+    UtcDay = date  # what the validator turns the string into
+else:
+    UtcDay = Annotated[
+        str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$"), AfterValidator(_utc_day)
+    ]
 
 
 class StatsQuery(Input):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import current_app
@@ -22,7 +23,7 @@ MEDIA = Path(__file__).parent / "media"
 
 demo_cli = AppGroup("demo", help="Demo content for a first look.")
 
-SHOW = {
+SHOW: dict[str, Any] = {
     "slug": "harbour-report",
     "title": "The Harbour Report",
     "description": (
@@ -52,7 +53,7 @@ EPISODES = [
      "description": "<p>A preview of the summer festival.</p>"}, -7),
 ]  # fmt: skip
 
-ARTICLES = [
+ARTICLES: list[dict[str, Any]] = [
     {
         "slug": "north-wall-pontoons-to-be-raised",
         "title": "North-wall pontoons to be raised as spring tides climb",

@@ -64,7 +64,7 @@ def render_articles_feed(state: SiteState, now: datetime) -> bytes:
 
     site_name = config.get("SITE_NAME") or "Publisher"
     updated = max(
-        [a.updated_at for a in articles] + [a.publish_at for a in articles],
+        [a.updated_at for a in articles] + [a.publish_at for a in articles if a.publish_at],
         default=state.last_change or utcnow(),
     )
     out = [
@@ -86,8 +86,9 @@ def render_articles_feed(state: SiteState, now: datetime) -> bytes:
         out.append(f"<id>{text(entry_id(article))}</id>\n")
         out.append(f'<title type="text">{text(article.title)}</title>\n')
         out.append(f'<link rel="alternate" type="text/html" href="{attr(link)}"/>\n')
-        out.append(f"<published>{rfc3339(article.publish_at)}</published>\n")
-        out.append(f"<updated>{rfc3339(max(article.updated_at, article.publish_at))}</updated>\n")
+        published = article.publish_at or article.updated_at  # set on every public article
+        out.append(f"<published>{rfc3339(published)}</published>\n")
+        out.append(f"<updated>{rfc3339(max(article.updated_at, published))}</updated>\n")
         out.append(f"<author><name>{text(article.author_name or site_name)}</name></author>\n")
         for tag in tags[article.id]:
             out.append(
@@ -100,7 +101,7 @@ def render_articles_feed(state: SiteState, now: datetime) -> bytes:
         for episode in enclosures[article.id]:
             out.append(
                 f'<link rel="enclosure" href="{attr(urls.enclosure_url(episode))}" '
-                f'length="{int(episode.size_bytes)}" '
+                f'length="{int(episode.size_bytes or 0)}" '
                 f'type="{attr(enclosure_type(episode.mime_type))}" '
                 f'title="{attr(episode.title)}"/>\n'
             )

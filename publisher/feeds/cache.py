@@ -103,7 +103,8 @@ def fingerprint(*parts: object) -> str:
 def _scope() -> str:
     # One memo serves every app in the process (tests create many): keep them apart.
     return (
-        f"{id(current_app._get_current_object())}:{current_app.config['SQLALCHEMY_DATABASE_URI']}"
+        f"{id(current_app._get_current_object())}:"  # type: ignore[attr-defined]
+        f"{current_app.config['SQLALCHEMY_DATABASE_URI']}"
     )
 
 
@@ -224,7 +225,7 @@ def conditional_response(rendering: Rendering, *, max_age: int) -> Response:
     headers["Content-Type"] = rendering.content_type
     if gzipped:
         headers["Content-Encoding"] = "gzip"
-        return current_app.response_class(rendering.body_gzip, headers=headers)  # type: ignore[arg-type]
+        return current_app.response_class(rendering.body_gzip, headers=headers)
     return current_app.response_class(rendering.body, headers=headers)
 
 

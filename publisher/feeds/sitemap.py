@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -70,7 +71,7 @@ def entries(now: datetime) -> list[tuple[str, datetime | None]]:
     shows = db.session.execute(
         select(Show.slug, Show.updated_at).where(Show.public_filter()).order_by(Show.slug)
     ).all()
-    latest_in_show: dict[str, datetime] = {}
+    latest_in_show: dict[str, datetime | None] = {}
     for show_slug, _, updated, published in episodes:
         latest_in_show[show_slug] = _later(latest_in_show.get(show_slug), updated, published)
     articles = db.session.execute(
@@ -107,15 +108,18 @@ def entries(now: datetime) -> list[tuple[str, datetime | None]]:
         (urls.absolute("/shows/"), _later(*(s[1] for s in shows), *latest_in_show.values()))
     )
     for slug, updated in shows:
-        result.append((urls.show_url(_Slug(slug)), _later(updated, latest_in_show.get(slug))))
+        result.append((urls.show_url(_stand_in(slug)), _later(updated, latest_in_show.get(slug))))
     for show_slug, episode_slug, updated, published in episodes:
         result.append(
-            (urls.episode_url(_Slug(episode_slug), _Slug(show_slug)), _later(updated, published))
+            (
+                urls.episode_url(_stand_in(episode_slug), _stand_in(show_slug)),
+                _later(updated, published),
+            )
         )
     for slug, updated, published in articles:
-        result.append((urls.article_url(_Slug(slug)), _later(updated, published)))
+        result.append((urls.article_url(_stand_in(slug)), _later(updated, published)))
     for slug in sorted(tag_dates):
-        result.append((urls.tag_url(_Slug(slug)), tag_dates[slug]))
+        result.append((urls.tag_url(_stand_in(slug)), tag_dates[slug]))
     return result
 
 
@@ -126,6 +130,11 @@ class _Slug:
 
     def __init__(self, slug: str) -> None:
         self.slug = slug
+
+
+def _stand_in(slug: str) -> Any:
+    """A _Slug where the URL builders expect a row (they read only ``.slug``)."""
+    return _Slug(slug)
 
 
 def render_sitemap(state: SitemapState, now: datetime, page: int | None) -> bytes:

@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import Response, current_app, redirect, request
 from sqlalchemy import select
+from werkzeug.wrappers import Response as BaseResponse
 from werkzeug.wsgi import wrap_file
 
 from publisher import urls
@@ -57,7 +58,9 @@ def show_feed(show: str) -> Response:
             raise NotFound(f"This feed has {pages} page(s); page {page} does not exist.")
 
         def render() -> bytes:
-            return podcast.render_show_feed(db.session.get(Show, state.show_id), state, now, page)
+            return podcast.render_show_feed(
+                db.session.get_one(Show, state.show_id), state, now, page
+            )
 
         rendering = cache.get_rendering(
             f"show:{state.show_id}" + (f":page:{page}" if page else ""),
@@ -120,7 +123,7 @@ def transcript(show: str, episode: str, ext: str) -> Response:
     """The episode's transcript file (SRT, WebVTT, JSON or plain text) from the store."""
     found = _public_episode(show, episode)
     fmt = podcast.transcript_format(found.transcript_type) if found.transcript_key else None
-    if fmt is None or fmt[0] != ext:
+    if fmt is None or fmt[0] != ext or not found.transcript_key:
         raise NotFound("This episode has no transcript in that format.")
     response = _stored_file(found.transcript_key, f"{fmt[1]}; charset=utf-8", max_age=3600)
     response.headers["Access-Control-Allow-Origin"] = "*"
@@ -128,7 +131,7 @@ def transcript(show: str, episode: str, ext: str) -> Response:
 
 
 @bp.get("/shows/<show>/artwork.<ext>")
-def show_artwork(show: str, ext: str) -> Response:
+def show_artwork(show: str, ext: str) -> BaseResponse:
     """The show's artwork (versioned URL in the feed, so it is cached for a day)."""
     found = db.session.scalar(select(Show).where(Show.slug == show, Show.public_filter()))
     if found is None or not found.artwork_key:
@@ -137,7 +140,7 @@ def show_artwork(show: str, ext: str) -> Response:
 
 
 @bp.get("/shows/<show>/<episode>/artwork.<ext>")
-def episode_artwork(show: str, episode: str, ext: str) -> Response:
+def episode_artwork(show: str, episode: str, ext: str) -> BaseResponse:
     """The episode's own artwork."""
     found = _public_episode(show, episode)
     if not found.artwork_key:
@@ -145,7 +148,7 @@ def episode_artwork(show: str, episode: str, ext: str) -> Response:
     return _artwork(found.artwork_key, found.artwork_mime)
 
 
-def _artwork(key: str, mime: str | None) -> Response:
+def _artwork(key: str, mime: str | None) -> BaseResponse:
     public = get_storage().public_url(key)
     if public:
         return redirect(public, code=302)

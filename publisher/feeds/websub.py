@@ -117,7 +117,9 @@ def changed_feeds() -> list[str]:
     from publisher.feeds import cache, podcast
 
     now = utcnow()
-    stored = dict(db.session.execute(select(FeedRendering.key, FeedRendering.fingerprint)).all())
+    stored = dict(
+        db.session.execute(select(FeedRendering.key, FeedRendering.fingerprint)).tuples().all()
+    )
     changed = []
     for slug in db.session.scalars(select(Show.slug).where(Show.public_filter())):
         state = podcast.show_feed_state(slug, now)

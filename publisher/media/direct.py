@@ -16,6 +16,7 @@ them as HTTP routes, which commit once.
 
 from __future__ import annotations
 
+import io
 import logging
 import math
 import secrets
@@ -146,7 +147,8 @@ def probe_staged(key: str) -> tuple[AudioInfo, int, str]:
         except ProbeError as exc:
             message = f"{exc.message} The uploaded file was deleted."
             raise ProbeError(message, details=exc.details) from exc
-    return info, handle.size, filename
+        size = handle.seek(0, io.SEEK_END)  # known from the first ranged read: no request
+    return info, size, filename
 
 
 def store_staged(

@@ -95,7 +95,7 @@ class Episode(PublicationMixin, db.Model):
     @classmethod
     def public_filter(cls, now: datetime | None = None) -> ColumnElement[bool]:
         """Public episodes: released, publish_at passed, and in a published show."""
-        return and_(public_filter(cls, now), cls.show.has(Show.public_filter()))  # type: ignore[arg-type]
+        return and_(public_filter(cls, now), cls.show.has(Show.public_filter()))
 
     def is_public(self, now: datetime | None = None) -> bool:
         return super().is_public(now) and self.show.is_public

@@ -64,4 +64,4 @@ def check_in(column: str, vocabulary: type[StrEnum], name: str | None = None) ->
 def literal(vocabulary: type[StrEnum]) -> Any:
     """``Literal['a', 'b', …]`` of the vocabulary's values, for pydantic input types (plain
     strings in JSON and in the OpenAPI document, like the enum's values)."""
-    return Literal[values(vocabulary)]  # type: ignore[valid-type]
+    return Literal[values(vocabulary)]

@@ -32,14 +32,20 @@ from publisher.operations.tags import tags_named
 
 class ArticleFields(Input):
     title: Title = None
-    slug: Slug = Field(None, description="Made from the title when omitted.")
+    slug: Slug = Field(None, description="Made from the title when omitted.")  # type: ignore[assignment]
     summary: Summary = None
     body: Markdown = Field(None, description="Markdown; rendered and sanitized.")
     author_name: Text200 = None
     tags: list[TagName] = Field(
-        None, max_length=50, description="Tag names; unknown tags are created."
+        None,  # type: ignore[arg-type]
+        max_length=50,
+        description="Tag names; unknown tags are created.",
     )
-    episodes: list[Id] = Field(None, max_length=100, description="Episode ids, in order.")
+    episodes: list[Id] = Field(
+        None,  # type: ignore[arg-type]
+        max_length=100,
+        description="Episode ids, in order.",
+    )
     status: StatusName = None
     publish_at: Timestamp | None = Field(
         None, description="Required for `scheduled`; defaults to now for `published`."

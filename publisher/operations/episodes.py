@@ -32,21 +32,13 @@ from publisher.media.ingest import (
 )
 from publisher.media.probe import AudioInfo
 from publisher.media.storage import get_storage
-from publisher.models import (
-    Episode,
-    EpisodeType,
-    Show,
-    Status,
-    User,
-    derived_audio_keys,
-    utcnow,
-)
+from publisher.models import Episode, Show, Status, User, derived_audio_keys, utcnow
 from publisher.models.episode import new_guid
-from publisher.models.vocabulary import literal
 from publisher.operations.audio import discard_derived
 from publisher.operations.fields import (
     MAX_ID,
     Count,
+    EpisodeTypeName,
     Input,
     LongHtml,
     Slug,
@@ -60,14 +52,12 @@ from publisher.operations.publication import publication_fields, status_conditio
 
 logger = logging.getLogger(__name__)
 
-EpisodeTypeName = literal(EpisodeType)
-
 
 class EpisodeFields(Input):
     """Episode fields sent with the audio (form fields) or alone (JSON, on PATCH)."""
 
     title: Title = None
-    slug: Slug = Field(None, description="Made from the title when omitted.")
+    slug: Slug = Field(None, description="Made from the title when omitted.")  # type: ignore[assignment]
     description: LongHtml = Field(None, description="Show notes, HTML; sanitized.")
     status: StatusName = None
     publish_at: Timestamp | None = Field(
@@ -76,7 +66,7 @@ class EpisodeFields(Input):
     season: Count | None = None
     number: Count | None = None
     episode_type: EpisodeTypeName = None
-    explicit: bool = None
+    explicit: bool = None  # type: ignore[assignment]
 
 
 # ---------------------------------------------------------------------------- look-ups

@@ -25,7 +25,7 @@ from pydantic import (
 from pydantic import ValidationError as PydanticValidationError
 
 from publisher.exceptions import ValidationError
-from publisher.models.vocabulary import ShowStatus, Status, literal
+from publisher.models.vocabulary import EpisodeType, ShowStatus, ShowType, Status, literal
 
 # C0 controls other than tab, newline and carriage return; DEL; lone surrogates, which a
 # JSON string may carry but UTF-8 (and so the database) cannot store.
@@ -109,12 +109,19 @@ Text128 = text(128)
 Text200 = text(200)
 StatusName = literal(Status)
 ShowStatusName = literal(ShowStatus)
+EpisodeTypeName = literal(EpisodeType)
+ShowTypeName = literal(ShowType)
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Count = Annotated[int, Field(ge=0, le=100_000)]
 
 
 class Input(BaseModel):
-    """Base of request models: unknown fields and loose types are refused."""
+    """Base of request models: unknown fields and loose types are refused.
+
+    An optional field is written ``name: Type = None``: absent means "not given", while an
+    explicit null is refused (``Type | None`` would accept it). mypy sees None assigned to
+    a non-optional type there, hence the ``# type: ignore[assignment]`` on such lines.
+    """
 
     model_config = ConfigDict(extra="forbid", strict=True)
 

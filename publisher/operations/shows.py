@@ -12,8 +12,7 @@ from sqlalchemy import Select, func, select
 from publisher.content import sanitize_html, unique_slug
 from publisher.exceptions import Conflict, NotFound, ValidationError
 from publisher.extensions import db
-from publisher.models import Episode, Show, ShowType, User, podcast_guid_for
-from publisher.models.vocabulary import literal
+from publisher.models import Episode, Show, User, podcast_guid_for
 from publisher.operations.episodes import delete_episode
 from publisher.operations.fields import (
     SLUG_RE,
@@ -21,6 +20,7 @@ from publisher.operations.fields import (
     Input,
     ShortHtml,
     ShowStatusName,
+    ShowTypeName,
     Slug,
     Text35,
     Text100,
@@ -35,7 +35,6 @@ from publisher.podcasting.apple import validate_category
 from publisher.podcasting.podcastindex import MEDIUMS
 from publisher.urls import feed_url
 
-ShowTypeName = literal(ShowType)
 Medium = Literal[MEDIUMS]  # type: ignore[valid-type]
 
 
@@ -48,18 +47,18 @@ class ShowFields(Input):
     language: Text35 = Field(None, description="BCP 47, e.g. `en` or `fr-CA`.")
     author: Text300 = None
     owner_name: Text300 = None
-    owner_email: Email = None
+    owner_email: Email = None  # type: ignore[assignment]
     category: Text100 = Field(None, description="An Apple Podcasts category (any case).")
     subcategory: Text100 = Field(None, description="One of the category's subcategories.")
-    explicit: bool = None
+    explicit: bool = None  # type: ignore[assignment]
     show_type: ShowTypeName = None
-    link: Url = None
+    link: Url = None  # type: ignore[assignment]
     copyright: Text500 = None
-    locked: bool = None
-    complete: bool = None
-    funding_url: Url = None
+    locked: bool = None  # type: ignore[assignment]
+    complete: bool = None  # type: ignore[assignment]
+    funding_url: Url = None  # type: ignore[assignment]
     funding_text: Text128 = None
-    new_feed_url: Url = Field(None, description="Set when the feed moves elsewhere.")
+    new_feed_url: Url = Field(None, description="Set when the feed moves elsewhere.")  # type: ignore[assignment]
     medium: Medium = Field(None, description="podcast:medium.")
     license: Text128 = None
     location: Text128 = None
@@ -67,7 +66,7 @@ class ShowFields(Input):
 
 class ShowCreate(ShowFields):
     title: Title
-    slug: Slug = Field(None, description="Made from the title when omitted.")
+    slug: Slug = Field(None, description="Made from the title when omitted.")  # type: ignore[assignment]
 
 
 class ShowUpdate(ShowFields):

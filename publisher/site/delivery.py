@@ -20,13 +20,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import BinaryIO
+from typing import BinaryIO, Literal, cast
 
 from flask import Response, current_app, redirect, request
 from sqlalchemy import BindParameter, Select, bindparam, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.sql import visitors
 from werkzeug.http import http_date, is_resource_modified, quote_etag
+from werkzeug.wrappers import Response as BaseResponse
 from werkzeug.wsgi import wrap_file
 
 from publisher.analytics import counting
@@ -74,7 +75,7 @@ class EpisodeMedia:
     """The columns delivery and counting need (not a whole Episode with its JSON)."""
 
     id: int
-    storage_key: str | None
+    storage_key: str  # rows without audio are refused when read
     mime_type: str | None
     size_bytes: int | None
     bitrate: int | None
@@ -107,7 +108,7 @@ def _public_episode(
             row = conn.execute(_lookup(counting=False), params).first()
     media_columns = len(MEDIA_COLUMNS)
     episode = EpisodeMedia(*row[:media_columns]) if row is not None else None
-    if episode is None or not episode.storage_key:
+    if row is None or episode is None or not episode.storage_key:
         raise NotFound("There is no published episode at this address.")
     progress = row[media_columns:]
     return episode, counting.coverage_from_row(progress) if progress else None
@@ -162,7 +163,7 @@ def _lookup(counting: bool) -> Select:
             return bindparam("now", type_=element.type)
         return None
 
-    statement = visitors.replacement_traverse(statement, {}, now_parameter)
+    statement = visitors.replacement_traverse(statement, {}, now_parameter)  # type: ignore[call-overload]
     if not replaced:  # public_filter changed shape: fail loudly, never compare with 1901
         raise RuntimeError("Episode.public_filter no longer takes 'now' as a plain value")
     return statement
@@ -175,7 +176,7 @@ def _record_on_close(response_or_body, media_request: counting.MediaRequest | No
     response_or_body.call_on_close(lambda: counting.record(app, [media_request]))
 
 
-def _redirect_to_store(episode: EpisodeMedia, url: str, visitor, seen) -> Response:
+def _redirect_to_store(episode: EpisodeMedia, url: str, visitor, seen) -> BaseResponse:
     """Count what the client asks for, then send it to the store (which serves ranges)."""
     response = redirect(url, 302)
     # Every request must come back through here to be counted (and presigned URLs expire).
@@ -184,7 +185,7 @@ def _redirect_to_store(episode: EpisodeMedia, url: str, visitor, seen) -> Respon
     # size comes from the row, the store is not asked on every request).
     size = episode.size_bytes or 0
     span = _requested_span(size) if size else "unsatisfiable"
-    if span != "unsatisfiable":
+    if not isinstance(span, str):  # a span, or None for the whole file
         start, stop, ranged = span if span is not None else (0, size, False)
         _record_on_close(
             response, counting.observe(visitor, episode, size, start, stop, ranged, seen)
@@ -209,7 +210,7 @@ def _serve_local(episode: EpisodeMedia, stored: StoredObject, visitor, seen) -> 
         return Response(status=304, headers=headers)
 
     span = _requested_span(size) if _if_range_holds(etag, last_modified) else None
-    if span == "unsatisfiable":
+    if isinstance(span, str):  # "unsatisfiable"
         headers["Content-Range"] = f"bytes */{size}"
         return Response(status=416, headers=headers)
     start, stop, ranged = span if span is not None else (0, size, False)
@@ -225,7 +226,7 @@ def _serve_local(episode: EpisodeMedia, stored: StoredObject, visitor, seen) -> 
     body = RangeFile(_open_range(episode.storage_key, start, stop), stop - start)
     _record_on_close(body, counting.observe(visitor, episode, size, start, stop, ranged, seen))
     response = Response(
-        wrap_file(request.environ, body, CHUNK_SIZE),
+        wrap_file(request.environ, cast(BinaryIO, body), CHUNK_SIZE),
         status=status,
         headers=headers,
         content_type=content_type,
@@ -248,7 +249,7 @@ def _if_range_holds(etag: str, last_modified) -> bool:
     return False
 
 
-def _requested_span(size: int):
+def _requested_span(size: int) -> tuple[int, int, bool] | Literal["unsatisfiable"] | None:
     """(start, stop, ranged) for the request's single byte range; None to send the whole
     file (no Range, an unparsable one, another unit, several ranges); "unsatisfiable"."""
     byte_range = request.range  # werkzeug parses, and returns None when invalid

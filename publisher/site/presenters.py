@@ -115,7 +115,9 @@ def article_json_ld(article: Article, episodes: list[Episode]) -> dict[str, Any]
         "url": urls.article_url(article),
         "mainEntityOfPage": urls.article_url(article),
         "datePublished": iso_datetime(article.publish_at),
-        "dateModified": iso_datetime(max(article.updated_at, article.publish_at)),
+        "dateModified": iso_datetime(
+            max(article.updated_at, article.publish_at or article.updated_at)
+        ),
         "keywords": [tag.name for tag in article.tags],
         "publisher": {"@type": "Organization", "name": current_app.config["SITE_NAME"]},
     }
@@ -161,7 +163,7 @@ def init_presenters(app: Flask) -> None:
     app.add_template_filter(json_ld, "json_ld")
     app.add_template_filter(file_size, "file_size")
     app.add_template_filter(strip_tags, "strip_tags")
-    app.add_template_global(urls, "urls")
+    app.jinja_env.globals["urls"] = urls  # a module, not a function
     app.add_template_global(share_links)
     app.add_template_global(artwork_url)
     app.add_template_global(transcript_url)

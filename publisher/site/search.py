@@ -19,6 +19,8 @@ from typing import Any
 
 from markupsafe import Markup, escape
 from sqlalchemy import (
+    BindParameter,
+    ColumnClause,
     Select,
     bindparam,
     column,
@@ -120,10 +122,10 @@ class _Engine:
     def ranked(self, kind: str, now: datetime) -> Select:
         """SELECT kind, id, score, publish_at for the public matches of one kind."""
         model = Article if kind == "article" else Episode
-        query = bindparam(f"q_{kind}", self.match)
+        query: BindParameter[str] = bindparam(f"q_{kind}", self.match)
         if self.postgresql:
             tsquery = func.to_tsquery("simple", query)
-            vector = literal_column(f"{model.__tablename__}.search_vector")
+            vector: ColumnClause[Any] = literal_column(f"{model.__tablename__}.search_vector")
             return (
                 select(
                     literal(kind).label("kind"),
@@ -181,9 +183,9 @@ class _Engine:
             )
         else:
             index = "search_articles" if kind == "article" else "search_episodes"
-            column = 2 if kind == "article" else 1  # the body / the description
+            column_number = 2 if kind == "article" else 1  # the body / the description
             sql = text(
-                f"SELECT rowid, snippet({index}, {column}, :start, :stop, '…', 28) "  # noqa: S608
+                f"SELECT rowid, snippet({index}, {column_number}, :start, :stop, '…', 28) "  # noqa: S608
                 f"FROM {index} WHERE {index} MATCH :q AND rowid IN :ids"
             ).bindparams(bindparam("ids", expanding=True))
         return {row[0]: row[1] or "" for row in db.session.execute(sql, params)}

@@ -8,7 +8,7 @@ import pytest
 
 from publisher import create_app
 from publisher.analytics.clients import client_hash, daily_salt, network_of
-from tests.conftest import test_config
+from tests.support.app import test_config
 
 DAY = date(2024, 5, 31)
 

@@ -8,7 +8,7 @@ import pytest
 
 from publisher.extensions import db
 from publisher.models import Tag, utcnow
-from tests.api.conftest import error_fields
+from tests.support.api import error_fields
 
 
 def test_create_article_renders_markdown_and_links_tags_and_episodes(editor, factory, app):

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.api.conftest import ApiClient, multipart
+from tests.support.api import ApiClient, multipart
 
 
 @dataclass

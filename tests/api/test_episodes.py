@@ -8,7 +8,7 @@ import pytest
 
 from publisher.extensions import db
 from publisher.models import Episode
-from tests.api.conftest import error_fields, multipart, upload
+from tests.support.api import error_fields, multipart, upload
 
 
 def stored_files(app) -> list[Path]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.api.conftest import ApiClient
+from tests.support.api import ApiClient
 
 
 @pytest.fixture

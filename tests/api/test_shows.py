@@ -7,7 +7,7 @@ import pytest
 from publisher.extensions import db
 from publisher.models import Show
 from publisher.models.show import podcast_guid_for
-from tests.api.conftest import error_fields
+from tests.support.api import error_fields
 
 
 def test_create_show_answers_201_with_urls(editor, app):

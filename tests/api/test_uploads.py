@@ -6,8 +6,8 @@ import urllib.request
 
 import pytest
 
-from tests.api.conftest import error_fields
 from tests.s3server import bucket_keys
+from tests.support.api import error_fields
 
 pytestmark = pytest.mark.s3
 

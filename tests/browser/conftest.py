@@ -8,9 +8,16 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import sync_playwright
 
-from tests.browser.live import DESKTOP, launch_chromium, live_site, silent_mp3_with_chapters
+from tests.browser.live import (
+    DESKTOP,
+    PageProblems,
+    launch_chromium,
+    live_site,
+    silent_mp3_with_chapters,
+)
 from tests.browser.showcase import FERRY_CHAPTERS, SITE_CONFIG, Showcase, build_showcase
-from tests.conftest import Factory, delete_all_rows, test_config
+from tests.support.app import delete_all_rows, test_config
+from tests.support.factory import Factory
 
 
 @pytest.fixture(scope="session")
@@ -41,10 +48,6 @@ def site(migrated_database, tmp_path_factory, quiet_episode_audio) -> Iterator[t
     finally:
         if server is not None:  # stopped by now: no request thread holds the database
             delete_all_rows(server.app)
-
-
-class PageProblems(list):
-    """Console errors and failed requests seen by a page (CSP violations land here)."""
 
 
 @pytest.fixture

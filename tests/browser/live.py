@@ -95,3 +95,7 @@ def live_site(config: dict) -> Iterator[LiveServer]:
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
+
+
+class PageProblems(list):
+    """Console errors and failed requests seen by a page (CSP violations land here)."""

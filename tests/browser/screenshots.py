@@ -61,7 +61,8 @@ def main(argv: list[str]) -> int:
     from publisher.extensions import db
     from tests.browser.live import launch_chromium, live_site, silent_mp3_with_chapters
     from tests.browser.showcase import SITE_CONFIG, build_showcase
-    from tests.conftest import Factory, test_config
+    from tests.support.app import test_config
+    from tests.support.factory import Factory
 
     out_dir = Path(argv[0] if argv else "docs/screenshots")
     with tempfile.TemporaryDirectory() as tmp:

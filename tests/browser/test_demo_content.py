@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from publisher.extensions import db
 from publisher.models import Episode
 from tests.browser.live import live_site
-from tests.conftest import delete_all_rows, test_config
+from tests.support.app import delete_all_rows, test_config
 
 pytestmark = pytest.mark.browser
 

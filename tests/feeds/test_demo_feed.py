@@ -5,7 +5,7 @@ from sqlalchemy import select
 from publisher.extensions import db
 from publisher.models import Episode, Show
 from tests.feeds.apple_checklist import apple_problems
-from tests.feeds.conftest import get_feed
+from tests.support.feeds import get_feed
 
 
 def test_the_demo_show_feed_reads_back_and_passes_apple_requirements(app, client, runner):

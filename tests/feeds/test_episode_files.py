@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from publisher.models import utcnow
-from tests.feeds.conftest import store
+from tests.support.feeds import store
 
 CHAPTERS = {"version": "1.2.0", "chapters": [{"startTime": 0, "title": "Intro"},
                                              {"startTime": 61.5, "title": "Main"}]}  # fmt: skip

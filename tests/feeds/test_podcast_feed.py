@@ -12,7 +12,7 @@ from publisher.extensions import db
 from publisher.feeds import views
 from publisher.models import Episode, Show, utcnow
 from tests.feeds.apple_checklist import apple_problems
-from tests.feeds.conftest import NS, bulk_episodes, get_feed, store
+from tests.support.feeds import NS, bulk_episodes, get_feed, store
 
 ON_POSTGRES = bool(os.environ.get("PUBLISHER_TEST_DATABASE_URL"))
 

@@ -11,7 +11,7 @@ from publisher import create_app
 from publisher.extensions import db
 from publisher.feeds import cache, podcast
 from publisher.models import Episode, FeedRendering, Show, utcnow
-from tests.conftest import test_config
+from tests.support.app import test_config
 
 
 @pytest.fixture
@@ -171,7 +171,11 @@ def test_the_recheck_window(app, client, factory, show, monkeypatch):
     assert b"Scheduled" in client.get(feed_path(show)).data
 
 
-def test_cache_control_never_outlives_the_next_publication(client, factory, show):
-    factory.episode(show=show, status="scheduled", publish_at=utcnow() + timedelta(seconds=42))
+def test_cache_control_never_outlives_the_next_publication(client, factory, show, feed_clock):
+    release = feed_clock.now + timedelta(seconds=42)
+    factory.episode(show=show, status="scheduled", publish_at=release)
     max_age = int(client.get(feed_path(show)).headers["Cache-Control"].rsplit("=", 1)[1])
-    assert 30 <= max_age <= 43
+    assert max_age == 43  # the 42 seconds left, and one more: it never ends early
+    feed_clock.advance(seconds=40)
+    max_age = int(client.get(feed_path(show)).headers["Cache-Control"].rsplit("=", 1)[1])
+    assert max_age == 3

@@ -1,4 +1,4 @@
-"""Helpers for the public-site tests."""
+"""Public-site fixtures: counting the SQL statements a request sends."""
 
 from __future__ import annotations
 
@@ -9,15 +9,7 @@ import pytest
 from sqlalchemy import event
 
 from publisher.extensions import db
-
-
-class QueryCounter:
-    def __init__(self) -> None:
-        self.statements: list[str] = []
-
-    @property
-    def count(self) -> int:
-        return len(self.statements)
+from tests.support.site import QueryCounter
 
 
 @pytest.fixture
@@ -40,9 +32,3 @@ def count_queries(app):
             event.remove(engine, "before_cursor_execute", before_cursor_execute)
 
     return counting
-
-
-def page(client, url: str, status: int = 200) -> str:
-    response = client.get(url)
-    assert response.status_code == status, (url, response.status_code)
-    return response.get_data(as_text=True)

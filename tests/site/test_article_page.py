@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from publisher.extensions import db
 from publisher.models import Article, ArticleRelated, utcnow
-from tests.site.conftest import page
+from tests.support.site import page
 
 CHAPTERS = {
     "version": "1.2.0",

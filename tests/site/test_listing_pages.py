@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 
 from publisher.models import utcnow
-from tests.site.conftest import page
+from tests.support.site import page
 
 
 def test_home_lists_latest_public_articles_and_episodes_with_links(client, factory):

@@ -8,7 +8,7 @@ from sqlalchemy import text
 from publisher.extensions import db
 from publisher.models import Article, Episode, Show, utcnow
 from publisher.site.search import parse_terms, render_snippet, search
-from tests.site.conftest import page
+from tests.support.site import page
 
 
 def hits(app, query: str, page_number: int = 1):

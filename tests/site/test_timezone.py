@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.site.conftest import page
+from tests.support.site import page
 
 
 @pytest.fixture

@@ -60,6 +60,10 @@ def probe_mp4(fileobj: BinaryIO, size: int) -> AudioInfo:
     fileobj.seek(0)
     mp4 = MP4(fileobj)
     info = mp4.info
+    if info is None:  # mutagen raises first; this keeps the types honest
+        raise ProbeError(
+            "This M4A file has no readable audio description.", details={"detected": "mp4"}
+        )
     sound = handlers[b"soun"]
     duration = _mp4_presented_duration(fileobj, moov, sound, info.length, mp4.tags)
     channels = _aac_channels(fileobj, sound) or info.channels or None
@@ -167,7 +171,7 @@ def _mp4_presented_duration(
             if media_time != -1:  # -1 is an empty edit (a pause), not media
                 total += duration
         if total and movie_scale:
-            return total / movie_scale
+            return float(total / movie_scale)
     except (KeyError, struct.error, IndexError):
         pass
     smpb = (tags or {}).get("----:com.apple.iTunes:iTunSMPB")
@@ -185,7 +189,8 @@ def _mp4_presented_duration(
 
 def _mdhd_timescale(fileobj: BinaryIO, trak: Any) -> int:
     mdhd = _atom_payload(fileobj, trak[b"mdia", b"mdhd"])
-    return struct.unpack(">I", mdhd[20:24] if mdhd[0] == 1 else mdhd[12:16])[0]
+    timescale: int = struct.unpack(">I", mdhd[20:24] if mdhd[0] == 1 else mdhd[12:16])[0]
+    return timescale
 
 
 def _aac_channels(fileobj: BinaryIO, trak: Any) -> int | None:

@@ -62,7 +62,9 @@ def find_frame_run(data: bytes, start: int, run: int = 4) -> tuple[int, list[int
     while 0 <= pos < len(data) - 4:
         first = frame_at(data, pos)
         if first is not None:
-            bitrates, cursor, frame = [], pos, first
+            bitrates: list[int] = []
+            cursor = pos
+            frame: tuple[int, int, int, int] | None = first
             while frame is not None and frame[2] == first[2] and len(bitrates) < run:
                 bitrates.append(frame[3])
                 cursor += frame[0]

@@ -64,7 +64,7 @@ def create_storage(config: Mapping[str, Any]) -> Storage:
 def get_storage() -> Storage:
     """The current app's storage, created once per app."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    storage = app.extensions.get("publisher.storage")
+    storage: Storage | None = app.extensions.get("publisher.storage")
     if storage is None:
         storage = app.extensions["publisher.storage"] = create_storage(app.config)
     return storage

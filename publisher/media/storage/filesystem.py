@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import BinaryIO, cast
 
 from publisher.media.storage.base import (
     CHUNK_SIZE,
@@ -32,7 +34,14 @@ class FilesystemStorage(Storage):
             raise ValueError(f"invalid storage key: {key!r}")
         return path
 
-    def save(self, key, stream, *, content_type, cache_control=None):
+    def save(
+        self,
+        key: str,
+        stream: BinaryIO,
+        *,
+        content_type: str,
+        cache_control: str | None = None,
+    ) -> StoredObject:
         path = self._path(key)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -50,7 +59,7 @@ class FilesystemStorage(Storage):
             raise StorageError(f"Could not write to the media folder: {exc.strerror}") from exc
         return self.stat(key)
 
-    def open(self, key, start=0, end=None):
+    def open(self, key: str, start: int = 0, end: int | None = None) -> BinaryIO:
         path = self._path(key)
         try:
             handle = open(path, "rb")  # noqa: SIM115  (the caller closes it)
@@ -59,9 +68,9 @@ class FilesystemStorage(Storage):
         handle.seek(start)
         if end is None:
             return handle
-        return BoundedReader(handle, end - start + 1)
+        return cast(BinaryIO, BoundedReader(handle, end - start + 1))
 
-    def stat(self, key):
+    def stat(self, key: str) -> StoredObject:
         path = self._path(key)
         try:
             st = path.stat()
@@ -71,13 +80,13 @@ class FilesystemStorage(Storage):
         modified = datetime.fromtimestamp(st.st_mtime, UTC)
         return StoredObject(key, st.st_size, None, etag, modified)
 
-    def delete(self, key):
+    def delete(self, key: str) -> None:
         try:
             self._path(key).unlink(missing_ok=True)
         except OSError as exc:
             raise StorageError(f"Could not delete {key!r}: {exc.strerror}") from exc
 
-    def list_objects(self, prefix=""):
+    def list_objects(self, prefix: str = "") -> Iterator[StoredObject]:
         if not self.root.exists():
             return
         for path in sorted(self.root.rglob("*")):
@@ -93,8 +102,8 @@ class FilesystemStorage(Storage):
                         datetime.fromtimestamp(st.st_mtime, UTC),
                     )
 
-    def local_path(self, key):
+    def local_path(self, key: str) -> Path:
         return self._path(key)
 
-    def describe(self):
+    def describe(self) -> str:
         return f"the folder {self.root}"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Self
 
 from publisher.media.storage.base import StorageError
 
@@ -33,14 +33,14 @@ class BoundedReader:
     def close(self) -> None:
         self.stream.close()
 
-    def __enter__(self):
+    def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
 
-class RangedReader(io.RawIOBase):
+class RangedReader(io.RawIOBase, BinaryIO):
     """A seekable, read-only file object over a remote object of known size: every read
     is served from a small cache of fetched ranges or by one ranged fetch of at least
     ``block_size`` bytes. ``bytes_fetched`` and ``fetches`` say what it cost."""

@@ -7,7 +7,8 @@ import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any
+from pathlib import Path
+from typing import Any, BinaryIO, Self, cast
 from urllib.parse import quote
 
 import boto3
@@ -113,7 +114,7 @@ class S3Storage(MultipartStore):
             raise ValueError("STORAGE is 's3' but S3_BUCKET is not set")
         threshold_mb = config.get("S3_MULTIPART_THRESHOLD_MB")
         chunk_mb = config.get("S3_MULTIPART_CHUNK_MB")
-        options = {
+        options: dict[str, Any] = {
             "presign_expires": config.get("S3_PRESIGN_EXPIRES") or None,
             "addressing_style": config.get("S3_ADDRESSING_STYLE"),
             "max_attempts": config.get("S3_MAX_ATTEMPTS"),
@@ -186,7 +187,14 @@ class S3Storage(MultipartStore):
             extra["CacheControl"] = cache_control
         return extra
 
-    def save(self, key, stream, *, content_type, cache_control=None):
+    def save(
+        self,
+        key: str,
+        stream: BinaryIO,
+        *,
+        content_type: str,
+        cache_control: str | None = None,
+    ) -> StoredObject:
         validate_key(key)
         with self._errors("save", key):
             self.client.upload_fileobj(
@@ -198,7 +206,14 @@ class S3Storage(MultipartStore):
             )
         return self.stat(key)
 
-    def save_file(self, key, path, *, content_type, cache_control=None):
+    def save_file(
+        self,
+        key: str,
+        path: str | Path,
+        *,
+        content_type: str,
+        cache_control: str | None = None,
+    ) -> StoredObject:
         validate_key(key)
         with self._errors("save", key):
             self.client.upload_file(
@@ -210,21 +225,22 @@ class S3Storage(MultipartStore):
             )
         return self.stat(key)
 
-    def open(self, key, start=0, end=None):
+    def open(self, key: str, start: int = 0, end: int | None = None) -> BinaryIO:
         validate_key(key)
         options: dict[str, Any] = {}
         if start or end is not None:
             options["Range"] = f"bytes={start}-{'' if end is None else end}"
         with self._errors("read", key):
             response = self.client.get_object(Bucket=self.bucket, Key=key, **options)
-        return _S3Body(response["Body"], self, key)
+        return cast(BinaryIO, _S3Body(response["Body"], self, key))
 
     def _read_range(self, key: str, start: int, end: int) -> bytes:
         with self._errors("read", key):
             response = self.client.get_object(
                 Bucket=self.bucket, Key=key, Range=f"bytes={start}-{end}"
             )
-            return response["Body"].read()
+            data: bytes = response["Body"].read()
+            return data
 
     def open_seekable(self, key: str, prefetch: int = PROBE_PREFETCH) -> RangedReader:
         """A seekable reader; its first request fetches the first ``prefetch`` bytes and
@@ -245,7 +261,7 @@ class S3Storage(MultipartStore):
         reader.preload(0, head)
         return reader
 
-    def stat(self, key):
+    def stat(self, key: str) -> StoredObject:
         validate_key(key)
         with self._errors("read", key):
             head = self.client.head_object(Bucket=self.bucket, Key=key)
@@ -257,12 +273,12 @@ class S3Storage(MultipartStore):
             head["LastModified"],
         )
 
-    def delete(self, key):
+    def delete(self, key: str) -> None:
         validate_key(key)
         with self._errors("delete", key):
             self.client.delete_object(Bucket=self.bucket, Key=key)
 
-    def list_objects(self, prefix=""):
+    def list_objects(self, prefix: str = "") -> Iterator[StoredObject]:
         with self._errors("list the objects in", self.bucket):
             pages = self.client.get_paginator("list_objects_v2").paginate(
                 Bucket=self.bucket, Prefix=prefix
@@ -277,7 +293,7 @@ class S3Storage(MultipartStore):
                         item["LastModified"],
                     )
 
-    def public_url(self, key, expires=None):
+    def public_url(self, key: str, expires: int | None = None) -> str:
         validate_key(key)
         if self.public_base:
             return f"{self.public_base}/{quote(key)}"
@@ -285,11 +301,12 @@ class S3Storage(MultipartStore):
 
     def presigned_get(self, key: str, expires: int | None = None) -> str:
         with self._errors("sign a URL for", key):
-            return self.client.generate_presigned_url(
+            url: str = self.client.generate_presigned_url(
                 "get_object",
                 Params={"Bucket": self.bucket, "Key": key},
                 ExpiresIn=int(expires or self.presign_expires),
             )
+            return url
 
     def check(self) -> list[str]:
         with self._errors("reach the bucket", None):
@@ -312,7 +329,7 @@ class S3Storage(MultipartStore):
             response = self.client.create_multipart_upload(
                 Bucket=self.bucket, Key=key, ContentType=content_type, Metadata=metadata or {}
             )
-        return response["UploadId"]
+        return str(response["UploadId"])
 
     def stat_metadata(self, key: str) -> dict[str, str]:
         """The user metadata (x-amz-meta-*) of an object."""
@@ -324,7 +341,7 @@ class S3Storage(MultipartStore):
         self, key: str, upload_id: str, part_number: int, expires: int | None = None
     ) -> str:
         with self._errors("sign a URL for", key):
-            return self.client.generate_presigned_url(
+            url: str = self.client.generate_presigned_url(
                 "upload_part",
                 Params={
                     "Bucket": self.bucket,
@@ -334,6 +351,7 @@ class S3Storage(MultipartStore):
                 },
                 ExpiresIn=int(expires or self.presign_expires),
             )
+            return url
 
     def list_parts(self, key: str, upload_id: str) -> list[dict[str, Any]]:
         """[{"part_number", "etag", "size"}] of an unfinished upload, ObjectNotFound if the
@@ -386,7 +404,9 @@ class S3Storage(MultipartStore):
                 for upload in page.get("Uploads", []):
                     yield upload["Key"], upload["UploadId"], upload["Initiated"]
 
-    def copy(self, source: str, target: str, *, content_type: str, cache_control: str | None):
+    def copy(
+        self, source: str, target: str, *, content_type: str, cache_control: str | None
+    ) -> StoredObject:
         """Server-side copy (multipart for large objects): no bytes through this process."""
         validate_key(target)
         extra = {**self._extra(content_type, cache_control), "MetadataDirective": "REPLACE"}
@@ -411,13 +431,14 @@ class _S3Body:
 
     def read(self, size: int = -1) -> bytes:
         with self.storage._errors("read", self.key):
-            return self.body.read(None if size is None or size < 0 else size)
+            data: bytes = self.body.read(None if size is None or size < 0 else size)
+            return data
 
     def close(self) -> None:
         self.body.close()
 
-    def __enter__(self):
+    def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
