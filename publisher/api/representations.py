@@ -49,7 +49,7 @@ def analysis_out(episode: Episode) -> AnalysisOut:
     goal = audio.targets().to_dict()
     analysis = audio.current_analysis(episode)
     if analysis is None:
-        return AnalysisOut(status="pending", targets=goal)
+        return AnalysisOut(status="pending", targets=goal, measurements=None, waveform_url=None)
     return AnalysisOut(
         status=analysis.status,
         analyzed_at=analysis.analyzed_at,
@@ -64,7 +64,7 @@ def analysis_out(episode: Episode) -> AnalysisOut:
 
 
 def alternate_out(episode: Episode) -> AlternateEnclosureOut | None:
-    original = episode.alternate_enclosure  # type: ignore[attr-defined]
+    original = episode.alternate_enclosure
     if original is None:
         return None
     offered = original.offered_with(episode)

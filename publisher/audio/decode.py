@@ -40,9 +40,7 @@ def open_audio(source: str | Path | BinaryIO) -> Iterator[tuple[Any, Any]]:
     try:
         if not container.streams.audio:
             raise AudioDecodeError("This file has no audio stream.")
-        stream = container.streams.audio[0]
-        stream.thread_type = "AUTO"
-        yield container, stream
+        yield container, container.streams.audio[0]
     finally:
         container.close()
 

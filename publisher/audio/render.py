@@ -99,7 +99,7 @@ def render(source: str | Path | BinaryIO, output: Path, plan: Plan) -> None:
             graph = _graph(stream, plan, layout, frame_size)
             with av.open(str(output), "w", format=container_format, options=options) as out:
                 out.metadata.update(plan.metadata)
-                target = out.add_stream(encoder, rate=plan.sample_rate)
+                target: Any = out.add_stream(encoder, rate=plan.sample_rate)
                 target.layout = layout
                 target.bit_rate = plan.bitrate
                 written = 0
@@ -144,7 +144,7 @@ def _graph(stream: Any, plan: Plan, layout: str, frame_size: int) -> av.filter.G
 def _encode_ready(graph: av.filter.Graph, target: Any, out: Any, written: int) -> int:
     while True:
         try:
-            frame = graph.pull()
+            frame: Any = graph.pull()
         except (av.BlockingIOError, av.EOFError):
             return written
         frame.pts = written

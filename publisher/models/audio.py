@@ -105,10 +105,10 @@ class AlternateEnclosure(db.Model):
 
 # On the episode (declared here so the episode's module need not know about audio); the
 # rows go with the episode (ON DELETE CASCADE).
-Episode.audio_analysis = relationship(  # type: ignore[attr-defined]
+Episode.audio_analysis = relationship(
     AudioAnalysis, uselist=False, cascade="all, delete-orphan", passive_deletes=True
 )
-Episode.alternate_enclosure = relationship(  # type: ignore[attr-defined]
+Episode.alternate_enclosure = relationship(
     AlternateEnclosure, uselist=False, cascade="all, delete-orphan", passive_deletes=True
 )
 
@@ -116,10 +116,10 @@ Episode.alternate_enclosure = relationship(  # type: ignore[attr-defined]
 def derived_audio_keys(episode: Episode) -> set[str]:
     """Stored objects made from or kept beside the episode's audio (waveform, original)."""
     keys: set[str] = set()
-    analysis = episode.audio_analysis  # type: ignore[attr-defined]
+    analysis = episode.audio_analysis
     if analysis is not None and analysis.waveform_key:
         keys.add(analysis.waveform_key)
-    alternate = episode.alternate_enclosure  # type: ignore[attr-defined]
+    alternate = episode.alternate_enclosure
     if alternate is not None:
         keys.add(alternate.storage_key)
     return keys

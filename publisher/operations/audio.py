@@ -106,7 +106,7 @@ def analyze_episode(episode_id: int) -> AudioAnalysis:
     storage = get_storage()
     key = episode.storage_key
     assert key is not None
-    analysis = episode.audio_analysis or AudioAnalysis(episode_id=episode.id)  # type: ignore[attr-defined]
+    analysis = episode.audio_analysis or AudioAnalysis(episode_id=episode.id)
     old_waveform = analysis.waveform_key
     try:
         with opened(storage, key) as source:
@@ -139,7 +139,7 @@ def analyze_episode(episode_id: int) -> AudioAnalysis:
         delete_after_commit(old_waveform, storage)
     analysis.storage_key = key
     analysis.analyzed_at = utcnow()
-    episode.audio_analysis = analysis  # type: ignore[attr-defined]
+    episode.audio_analysis = analysis
     db.session.flush()
     logger.info("Analyzed episode %s (%s): %s", episode.id, key, analysis.status)
     return analysis
@@ -148,7 +148,7 @@ def analyze_episode(episode_id: int) -> AudioAnalysis:
 def current_analysis(episode: Episode) -> AudioAnalysis | None:
     """The analysis of the episode's current audio, or None (not analyzed yet, or the
     audio changed since)."""
-    analysis = episode.audio_analysis  # type: ignore[attr-defined]
+    analysis = episode.audio_analysis
     return analysis if analysis is not None and analysis.is_current(episode) else None
 
 
@@ -174,7 +174,7 @@ def make_rendition(episode_id: int, kind: str, codec: str | None = None) -> Epis
             details=[{"field": "codec", "message": "Use mp3 or aac."}],
         )
     episode = _episode(episode_id)
-    original = episode.alternate_enclosure  # type: ignore[attr-defined]
+    original = episode.alternate_enclosure
     source = _Source(original or episode)
     if kind == RenditionKind.COMPATIBLE and source.codec in APPLE_CODECS:
         raise Conflict(
@@ -190,7 +190,7 @@ def make_rendition(episode_id: int, kind: str, codec: str | None = None) -> Epis
             if kind == RenditionKind.NORMALIZED:
                 loudness = _loudness(episode, source, stream)
                 if hasattr(stream, "seek"):
-                    stream.seek(0)  # type: ignore[union-attr]
+                    stream.seek(0)
             plan = replace(plan, loudness=loudness)
             render(stream, output, plan)
         _swap_enclosure(episode, original, output, kind, plan)
@@ -236,7 +236,7 @@ def _loudness(episode: Episode, source: _Source, stream: str | BinaryIO) -> Loud
     """The first pass: the stored analysis when it measured this very file, else a
     measurement now."""
     goal = targets()
-    analysis = episode.audio_analysis  # type: ignore[attr-defined]
+    analysis = episode.audio_analysis
     measured: Measurements | None = None
     if (
         analysis is not None
@@ -281,7 +281,7 @@ def _swap_enclosure(
             audio_offset_bytes=episode.audio_offset_bytes or 0,
         )
         previous = None  # the uploaded file: kept
-        episode.alternate_enclosure = original  # type: ignore[attr-defined]
+        episode.alternate_enclosure = original
     original.replaced_by = kind
     original.rendition = {
         "codec": plan.codec,
@@ -302,7 +302,7 @@ def _swap_enclosure(
 def drop_rendition(episode_id: int) -> Episode:
     """Make the uploaded file the enclosure again (the rendition goes after the commit)."""
     episode = _episode(episode_id)
-    original = episode.alternate_enclosure  # type: ignore[attr-defined]
+    original = episode.alternate_enclosure
     if original is None:
         raise Conflict("The enclosure already is the uploaded file: there is no rendition.")
     rendition_key = episode.storage_key
@@ -312,7 +312,7 @@ def drop_rendition(episode_id: int) -> Episode:
     ):  # fmt: skip
         setattr(episode, name, getattr(original, name))
     episode.media_updated_at = utcnow()
-    episode.alternate_enclosure = None  # type: ignore[attr-defined]
+    episode.alternate_enclosure = None
     db.session.flush()
     if rendition_key:
         delete_after_commit(rendition_key, get_storage())
@@ -323,5 +323,5 @@ def discard_derived(episode: Episode) -> None:
     """The episode's audio was replaced by a new upload: its analysis and kept original
     belong to the old audio, so their rows go (the caller removes their objects after the
     commit: ``derived_audio_keys``)."""
-    episode.audio_analysis = None  # type: ignore[attr-defined]
-    episode.alternate_enclosure = None  # type: ignore[attr-defined]
+    episode.audio_analysis = None
+    episode.alternate_enclosure = None

@@ -76,8 +76,8 @@ def episodes_query(show: Show, user: User | None, status: str | None, now: datet
     statement = select(Episode).where(Episode.show_id == show.id)
     if user is not None:  # callers with a token see each episode's analysis and original
         statement = statement.options(
-            selectinload(Episode.audio_analysis),  # type: ignore[attr-defined]
-            selectinload(Episode.alternate_enclosure),  # type: ignore[attr-defined]
+            selectinload(Episode.audio_analysis),
+            selectinload(Episode.alternate_enclosure),
         )
     if user is None:
         statement = statement.where(Episode.public_filter(now))

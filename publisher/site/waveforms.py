@@ -10,6 +10,7 @@ one). Public episodes only; the studio reads drafts' through the API.
 from __future__ import annotations
 
 from flask import Flask, Response, request
+from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from publisher.exceptions import NotFound
@@ -25,7 +26,7 @@ SHORT_CACHE = "public, max-age=300"
 
 
 def _current_waveform_key(episode: Episode) -> str | None:
-    analysis = episode.audio_analysis  # type: ignore[attr-defined]
+    analysis = episode.audio_analysis
     if (
         analysis is None
         or analysis.status != AnalysisStatus.DONE
@@ -42,7 +43,7 @@ def waveform_of(episode: Episode) -> str | None:
 
 
 @bp.get("/waveforms/<guid>.json")
-def waveform(guid: str) -> Response:
+def waveform(guid: str) -> ResponseReturnValue:
     """A public episode's waveform peaks (audiowaveform JSON), with CORS and caching."""
     row = db.session.execute(
         select(Episode, AudioAnalysis.waveform_key)
