@@ -11,8 +11,9 @@ import pytest
 from publisher.extensions import db
 from publisher.operations import audio
 from tests.browser.live import DESKTOP, live_site
-from tests.conftest import Factory, delete_all_rows, test_config
 from tests.listening.reference import make_fixture
+from tests.support.app import delete_all_rows, test_config
+from tests.support.factory import Factory
 from tests.support.partytime import partytime_parse
 
 pytestmark = pytest.mark.browser

@@ -13,8 +13,8 @@ from lxml import etree
 from publisher.extensions import db
 from publisher.media.storage import get_storage
 from publisher.models import AlternateEnclosure, AudioAnalysis, Episode
-from tests.api.conftest import ApiClient, multipart
 from tests.listening.reference import reference
+from tests.support.api import ApiClient, multipart
 
 PODCAST = "https://podcastindex.org/namespace/1.0"
 
