@@ -7,10 +7,10 @@ PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 # Debian packages the tests need: ffmpeg makes the audio fixtures, chromium runs the
 # browser tests (driven by Playwright with executable_path=/usr/bin/chromium), wrk loads.
-TEST_DEBS := ffmpeg chromium wrk curl jq
+TEST_DEBS := ffmpeg chromium wrk curl jq nodejs
 
-.PHONY: run test install install-test system-deps lint format bench clean vendor-peaks \
-	test-partytime
+.PHONY: run test install install-test system-deps test-node-deps lint format bench clean \
+	vendor-peaks
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,7 +45,7 @@ run: install
 # On SQLite; in CI (CI=true) a second time on the PostgreSQL server at 127.0.0.1:5432,
 # which must be reachable (the run fails otherwise). Locally, set
 # PUBLISHER_TEST_DATABASE_URL to run on PostgreSQL instead.
-test: install-test system-deps test-partytime
+test: install-test system-deps test-node-deps
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/mypy
@@ -54,6 +54,20 @@ test: install-test system-deps test-partytime
 	  echo "== The same suite on PostgreSQL ($(PG_TEST_URL))"; \
 	  PUBLISHER_TEST_DATABASE_URL="$(PG_TEST_URL)" $(BIN)/python -m pytest $(PYTEST_ARGS); \
 	fi
+
+# Node test tools, pinned, in the git-ignored tests/.node/: the Podcast Index's feed
+# parser (tests/feeds/partytime.py runs it from pytest).
+PARTYTIME_VERSION := 5.0.0
+TEST_NODE_STAMP := tests/.node/node_modules/podcast-partytime/.installed-$(PARTYTIME_VERSION)
+
+$(TEST_NODE_STAMP):
+	@# Debian's nodejs comes without npm (NodeSource's includes it).
+	@command -v npm >/dev/null || { if [ "$$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi; \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends npm; }
+	npm install --silent --no-audit --no-fund --prefix tests/.node podcast-partytime@$(PARTYTIME_VERSION)
+	touch $@
+
+test-node-deps: system-deps $(TEST_NODE_STAMP)
 
 lint: install-test
 	$(BIN)/ruff check .
@@ -97,13 +111,3 @@ vendor-peaks:
 	  printf 'peaks.js %s (npm: peaks.js@%s, dist/peaks.min.js; LGPL-3.0: LICENSE)\nbundling Konva (MIT: LICENSE.konva) and waveform-data (LGPL-3.0: LICENSE.waveform-data)\nRefresh: make vendor-peaks (versions in the Makefile).\n' \
 	    $(PEAKS_VERSION) $(PEAKS_VERSION) > $(PEAKS_DIR)/VERSION && \
 	  rm -rf $$tmp && echo "Vendored peaks.js $(PEAKS_VERSION) into $(PEAKS_DIR)"
-
-# podcast-partytime (the Podcast Index's feed parser, Node) for the feed tests, pinned, in
-# the git-ignored tests/.node/ (tests/support/partytime.py runs it from pytest).
-PARTYTIME_VERSION := 5.0.0
-PARTYTIME_STAMP := tests/.node/node_modules/podcast-partytime/.installed-$(PARTYTIME_VERSION)
-$(PARTYTIME_STAMP):
-	@command -v npm >/dev/null || { echo "npm is needed for podcast-partytime"; exit 1; }
-	npm install --silent --no-audit --no-fund --prefix tests/.node podcast-partytime@$(PARTYTIME_VERSION)
-	touch $@
-test-partytime: $(PARTYTIME_STAMP)

@@ -10,6 +10,7 @@ from typing import Any
 from flask import Flask
 
 from publisher.config import load_config
+from publisher.cors import init_cors
 from publisher.security_headers import init_security_headers
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -30,6 +31,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     register_error_handlers(app)
     init_security_headers(app)
+    init_cors(app)
     register_templating(app)
     register_cli(app)
     return app

@@ -19,6 +19,7 @@ class DefaultConfig:
     STORAGE = "filesystem"
     MEDIA_ROOT: str | None = None  # instance/media when unset
     MAX_UPLOAD_MB = 1024
+    ARTWORK_MAX_MB = 20  # show and episode artwork uploads (docs/feeds.md)
     UPLOAD_TEMP_DIR: str | None = None  # where uploads are spooled; the system's when unset
     # The S3 store (docs/media.md); S3Storage's keyword defaults are these values.
     S3_BUCKET: str | None = None

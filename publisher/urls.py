@@ -64,6 +64,11 @@ def waveform_url(episode: Episode, waveform_key: str) -> str:
     return absolute(f"/waveforms/{episode.guid}.json?v={quote(version)}")
 
 
+def chapters_url(episode: Episode, show: Show | None = None) -> str:
+    """The episode's Podcasting 2.0 JSON chapters file."""
+    return f"{episode_url(episode, show)}/{CHAPTERS_FILE}"
+
+
 def article_url(article: Article) -> str:
     return absolute(f"/articles/{quote(article.slug)}")
 
@@ -126,3 +131,22 @@ def transcript_url(episode: Any, show: Any) -> str | None:
 
 def _version(key: str) -> str:
     return hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()[:10]
+
+
+def artwork_url(owner: Show | Episode, show: Show | None = None) -> str | None:
+    """The original artwork of a show or an episode (``?v=`` changes with the file)."""
+    if hasattr(owner, "guid"):
+        return episode_artwork_url(owner, show or owner.show)
+    return show_artwork_url(owner)
+
+
+def artwork_copy_url(owner: Show | Episode, side: int, show: Show | None = None) -> str:
+    """A resized JPEG copy of uploaded artwork (see media/artwork.py)."""
+    is_episode = hasattr(owner, "guid")
+    base = episode_url(owner, show) if is_episode else show_url(owner)
+    return f"{base}/artwork-{side}.jpg?v={_version(owner.artwork_key or '')}"
+
+
+def transcript_file_url(episode: Episode, transcript_id: int, extension: str) -> str:
+    """One of the episode's uploaded transcripts (several per episode)."""
+    return f"{episode_url(episode)}/transcripts/{transcript_id}.{extension}"

@@ -13,6 +13,7 @@ from hypothesis import settings
 
 from publisher import create_app
 from publisher.extensions import db
+from tests.support.api import ApiClient
 from tests.support.app import delete_all_rows, test_config
 from tests.support.database import fresh_postgres_database, postgres_url
 from tests.support.factory import Factory
@@ -76,3 +77,31 @@ def runner(app):
 @pytest.fixture
 def factory(app) -> Factory:
     return Factory(app)
+
+
+# -- API callers (used by the API tests and every area that goes through the API) --
+
+
+@pytest.fixture
+def editor_token(factory) -> str:
+    return factory.token(factory.user(role="editor", name="Eddie Editor"))
+
+
+@pytest.fixture
+def admin_token(factory) -> str:
+    return factory.token(factory.user(role="admin", name="Ada Admin"))
+
+
+@pytest.fixture
+def anon(client) -> ApiClient:
+    return ApiClient(client)
+
+
+@pytest.fixture
+def editor(client, editor_token) -> ApiClient:
+    return ApiClient(client, editor_token)
+
+
+@pytest.fixture
+def admin(client, admin_token) -> ApiClient:
+    return ApiClient(client, admin_token)

@@ -1,7 +1,7 @@
 """audio analyses and alternate enclosures
 
 Revision ID: audio_0003
-Revises: delivery_0002
+Revises: feeds_0003
 Create Date: 2026-12-03 07:27:07.412203
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'audio_0003'
-down_revision = 'delivery_0002'
+down_revision = 'feeds_0003'
 branch_labels = None
 depends_on = None
 

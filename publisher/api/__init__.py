@@ -11,10 +11,13 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register the API's routes, its rate limits and its error shape."""
-    from publisher.api import (  # noqa: F401
+    from publisher.api import (  # noqa: F401  (the views attach their routes)
         articles,
+        artwork,
         audio,
+        checks,
         docs,
+        episode_files,
         episodes,
         shows,
         stats,

@@ -15,6 +15,7 @@ from publisher.api.schemas import (
     EpisodeOut,
     EpisodePage,
     EpisodeUpdate,
+    EpisodeUpdateForm,
     StatusQuery,
 )
 from publisher.api.spec import FileField, api_route, current_user_or_none
@@ -75,12 +76,12 @@ def get_episode(episode_id: int) -> EpisodeOut:
 
 
 @api_route(bp, "/episodes/<int:episode_id>", "PATCH", auth="editor", tag="episodes",
-           body=EpisodeUpdate, form=EpisodeUpdate, files=[OPTIONAL_AUDIO], response=EpisodeOut,
+           body=EpisodeUpdate, form=EpisodeUpdateForm, files=[OPTIONAL_AUDIO], response=EpisodeOut,
            errors=[409, 503])  # fmt: skip
 def update_episode(
     episode_id: int,
     body: EpisodeUpdate | None = None,
-    form: EpisodeUpdate | None = None,
+    form: EpisodeUpdateForm | None = None,
     files: dict[str, FileStorage] | None = None,
 ) -> EpisodeOut:
     """Change an episode's fields (JSON), or its audio too (multipart with `audio`)."""

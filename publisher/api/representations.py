@@ -8,31 +8,45 @@ from typing import Any, cast
 from flask import request, url_for
 from sqlalchemy import Select, func, select
 
+from publisher.api import elements
 from publisher.api.schemas import (
     AlternateEnclosureOut,
     AnalysisOut,
     ArticleOut,
+    ArtworkOut,
+    AudioFinding,
+    CategoryOut,
     EpisodeOut,
-    Finding,
+    FundingOut,
     Media,
     PageLinks,
+    PersonOut,
     ShowOut,
+    SoundbiteOut,
+    TranscriptOut,
 )
 from publisher.extensions import db
 from publisher.models import Article, Episode, Show
 from publisher.operations import audio
+from publisher.podcasting.artwork import copy_sides
+from publisher.podcasting.transcripts import TYPES as TRANSCRIPT_TYPES
 from publisher.urls import (
     alternate_enclosure_url,
     article_url,
+    artwork_copy_url,
+    artwork_url,
+    chapters_url,
     enclosure_url,
     episode_url,
     feed_url,
     show_url,
+    transcript_file_url,
     waveform_url,
 )
 
-# Show columns copied as they are; url, feed_url and episode_count are computed.
-SHOW_FIELDS = tuple(set(ShowOut.model_fields) - {"url", "feed_url", "episode_count"})
+# Show fields computed here; the others are columns copied as they are.
+SHOW_COMPUTED = {"url", "feed_url", "episode_count", "categories", "funding", "persons", "artwork"}
+SHOW_FIELDS = tuple(set(ShowOut.model_fields) - SHOW_COMPUTED)
 
 
 def show_out(show: Show, episode_count: int) -> ShowOut:
@@ -40,6 +54,10 @@ def show_out(show: Show, episode_count: int) -> ShowOut:
         url=show_url(show),
         feed_url=feed_url(show),
         episode_count=episode_count,
+        categories=[CategoryOut(**c) for c in elements.show_categories(show)],
+        funding=[FundingOut(**f) for f in elements.show_funding(show)],
+        persons=[PersonOut(**p) for p in elements.people(show.hosts, default_role="host")],
+        artwork=artwork_out(show),
         **{name: getattr(show, name) for name in SHOW_FIELDS},
     )
 
@@ -54,7 +72,7 @@ def analysis_out(episode: Episode) -> AnalysisOut:
         status=analysis.status,
         analyzed_at=analysis.analyzed_at,
         measurements=analysis.measurements,
-        findings=[Finding(**finding) for finding in analysis.findings or []],
+        findings=[AudioFinding(**finding) for finding in analysis.findings or []],
         targets=goal,
         waveform_url=waveform_url(episode, analysis.waveform_key)
         if analysis.waveform_key
@@ -77,6 +95,31 @@ def alternate_out(episode: Episode) -> AlternateEnclosureOut | None:
         duration=original.duration_seconds,
         replaced_by=original.replaced_by,
         rendition=original.rendition or {},
+    )
+
+
+def artwork_out(owner: Show | Episode, show: Show | None = None) -> ArtworkOut | None:
+    url = artwork_url(owner, show)
+    if url is None:
+        return None
+    sizes = {
+        str(side): artwork_copy_url(owner, side, show)
+        for side in copy_sides(owner.artwork_width or 0)
+    }
+    return ArtworkOut(
+        url=url, mime_type=owner.artwork_mime or "image/jpeg", width=owner.artwork_width,
+        sizes=sizes,
+    )  # fmt: skip
+
+
+def transcript_out(episode: Episode, transcript) -> TranscriptOut:
+    extension = TRANSCRIPT_TYPES.get(transcript.mime_type, "txt")
+    return TranscriptOut(
+        id=transcript.id,
+        url=transcript_file_url(episode, transcript.id, extension),
+        type=transcript.mime_type,
+        language=transcript.language or episode.show.language,
+        size=transcript.size_bytes,
     )
 
 
@@ -109,6 +152,14 @@ def episode_out(episode: Episode, now: datetime, private: bool = False) -> Episo
         explicit=episode.explicit,
         duration=episode.duration_seconds,
         media=media,
+        itunes_title=episode.itunes_title,
+        block=episode.block,
+        persons=[PersonOut(**p) for p in elements.people(episode.persons, default_role="guest")],
+        soundbites=[SoundbiteOut(**b) for b in elements.soundbites(episode.soundbites)],
+        artwork=artwork_out(episode),
+        transcripts=[transcript_out(episode, t) for t in episode.transcripts],
+        chapters_url=chapters_url(episode) if episode.chapters else None,
+        warnings=elements.episode_warnings(episode),
         alternate_enclosure=alternate_out(episode) if private else None,
         analysis=analysis_out(episode) if private and episode.storage_key else None,
         created_at=episode.created_at,

@@ -9,12 +9,12 @@ exactly the same values.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from publisher.operations.articles import ArticleCreate, ArticleFields, ArticleUpdate
-from publisher.operations.episodes import EpisodeFields
+from publisher.operations.episodes import EpisodeFields, EpisodeUpdate
 from publisher.operations.fields import (
     Input,
     Name200,
@@ -22,6 +22,7 @@ from publisher.operations.fields import (
     Name1000,
     ShowStatusName,
     StatusName,
+    Text35,
     Text100,
     Timestamp,
 )
@@ -90,6 +91,83 @@ class Page(Output):
     links: PageLinks
 
 
+# ---------------------------------------------------------------------------- feed elements
+
+
+class PersonOut(Output):
+    name: str
+    role: str
+    group: str
+    href: str | None = None
+    img: str | None = None
+
+
+class TxtOut(Output):
+    text: str
+    purpose: str | None = None
+
+
+class FundingOut(Output):
+    url: str
+    text: str
+
+
+class CategoryOut(Output):
+    category: str
+    subcategory: str
+
+
+class SoundbiteOut(Output):
+    start_time: float
+    duration: float
+    title: str | None = None
+
+
+class ArtworkOut(Output):
+    url: str = Field(description="The original (JPEG or PNG); the URL changes with the file.")
+    mime_type: str
+    width: int | None = Field(description="Pixels a side (uploaded artwork only).")
+    sizes: dict[str, str] = Field(
+        description="Resized JPEG copies by side in pixels (3000, 1400, 600, 300)."
+    )
+
+
+class TranscriptOut(Output):
+    id: int
+    url: str
+    type: str = Field(description="text/vtt, application/x-subrip, application/json, text/plain")
+    language: str
+    size: int
+
+
+class ChaptersOut(Output):
+    model_config = ConfigDict(extra="allow")
+
+    url: str = Field(description="The public chapters.json (application/json+chapters).")
+    version: str
+    chapters: list[dict[str, Any]]
+
+
+class Finding(Output):
+    level: Literal["error", "warning"] = Field(
+        description="`error`: Apple or the spec requires it; `warning`: recommended."
+    )
+    scope: Literal["show", "episode"]
+    episode: str | None = Field(description="The episode's guid, for episode findings.")
+    episode_title: str | None
+    code: str = Field(description="Stable identifier, e.g. `artwork_missing`.")
+    message: str = Field(description="What is missing or wrong.")
+    fix: str = Field(description="How to fix it.")
+
+
+class ChecksOut(Output):
+    show: str
+    passes_apple: bool = Field(description="No `error` finding.")
+    errors: int
+    warnings: int
+    findings: list[Finding]
+
+
 # ---------------------------------------------------------------------------- shows
 
 
@@ -117,7 +195,21 @@ class ShowOut(Output):
     new_feed_url: str
     medium: str
     license: str
+    license_url: str
     location: str
+    location_geo: str
+    location_osm: str
+    location_rel: str
+    location_country: str
+    categories: list[CategoryOut]
+    funding: list[FundingOut]
+    persons: list[PersonOut]
+    txt: list[TxtOut]
+    update_frequency: str
+    update_frequency_rrule: str
+    update_frequency_dtstart: Timestamp | None
+    block: bool
+    artwork: ArtworkOut | None
     podcast_guid: str
     episode_count: int = Field(description="Episodes the caller can see.")
     created_at: Timestamp
@@ -131,12 +223,26 @@ class ShowPage(Page):
 # ---------------------------------------------------------------------------- episodes
 
 
+class TranscriptForm(Input):
+    language: Text35 = Field("", description="BCP 47, e.g. `en`; empty: the show's language.")
+    type: Text100 = Field("", description="Informative: the content decides the type.")
+
+
+class ChapterList(Input):
+    """A Podcasting 2.0 JSON chapters document (also accepted as a file upload)."""
+
+    model_config = ConfigDict(extra="allow", strict=False)
+
+    version: Text35 = "1.2.0"
+    chapters: list[dict[str, Any]] = Field(max_length=10_000)
+
+
 class EpisodeCreateForm(EpisodeFields):
     """Defaults: the title from the file's title tag, else its name; status draft."""
 
 
-class EpisodeUpdate(EpisodeFields):
-    pass
+class EpisodeUpdateForm(EpisodeFields):
+    """Fields sent with new audio (multipart)."""
 
 
 class Media(Output):
@@ -163,7 +269,7 @@ class AlternateEnclosureOut(Output):
     rendition: dict[str, Any] = Field(description="The rendition's codec, bitrate, target.")
 
 
-class Finding(Output):
+class AudioFinding(Output):
     code: str = Field(description="e.g. too_quiet, true_peak, leading_silence (docs/audio.md).")
     severity: str = Field(description="error, warning or info.")
     message: str = Field(description="What it means and what to do, for a producer.")
@@ -185,7 +291,7 @@ class AnalysisOut(Output):
         "leading_silence_seconds, trailing_silence_seconds, clipping_runs, clipped_seconds, "
         "clipping_at, channel_use, duration_seconds…",
     )
-    findings: list[Finding] = []
+    findings: list[AudioFinding] = []
     targets: dict[str, float] = Field(description="The settings the findings compare with.")
     waveform_url: str | None = Field(None, description="Peaks in audiowaveform JSON format.")
     error: str | None = None
@@ -217,6 +323,16 @@ class EpisodeOut(Output):
     )
     analysis: AnalysisOut | None = Field(
         None, description="Loudness, silence, clipping and findings; null for anonymous callers."
+    )
+    itunes_title: str
+    block: bool
+    persons: list[PersonOut]
+    soundbites: list[SoundbiteOut]
+    artwork: ArtworkOut | None
+    transcripts: list[TranscriptOut]
+    chapters_url: str | None = Field(description="The public chapters.json, when set.")
+    warnings: list[str] = Field(
+        description="What apps may not like (e.g. audio Apple Podcasts will not play)."
     )
     created_at: Timestamp
     updated_at: Timestamp
@@ -294,6 +410,7 @@ __all__ = [
     "ArticleFields",
     "ArticleUpdate",
     "EpisodeFields",
+    "EpisodeUpdate",
     "ShowCreate",
     "ShowFields",
     "ShowUpdate",

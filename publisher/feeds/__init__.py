@@ -13,7 +13,11 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register the feed routes."""
-    from publisher.feeds import views  # noqa: F401  (attaches the routes)
+    from publisher.feeds import files, redirects, views  # noqa: F401  (attach the routes)
     from publisher.feeds.blueprint import bp
+    from publisher.feeds.checks import show_findings
+
+    # The feed checklist, for other surfaces (the API's /checks) without importing feeds.
+    app.extensions["publisher.feed_checks"] = show_findings
 
     app.register_blueprint(bp)

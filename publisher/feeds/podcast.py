@@ -28,10 +28,11 @@ from sqlalchemy.sql import ColumnElement
 
 from publisher import urls
 from publisher.extensions import db
+from publisher.feeds import elements
 from publisher.feeds.alternates import alternates_xml
 from publisher.models import Episode, Show, public_filter, scheduled_filter
 from publisher.podcasting import podcastindex
-from publisher.podcasting.apple import enclosure_type, feed_category
+from publisher.podcasting.apple import enclosure_type
 from publisher.podcasting.xmltext import attr, rfc2822, text, truncate
 from publisher.urls import (
     episode_artwork_url,
@@ -45,7 +46,8 @@ NAMESPACES = (
     'xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" '
     f'xmlns:podcast="{podcastindex.NAMESPACE}" '
     'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
-    'xmlns:atom="http://www.w3.org/2005/Atom"'
+    'xmlns:atom="http://www.w3.org/2005/Atom" '
+    f'xmlns:psc="{elements.PSC_NAMESPACE}"'
 )
 CHAPTERS_TYPE = "application/json+chapters"
 TIMED_TRANSCRIPTS = ("srt", "vtt")
@@ -71,6 +73,7 @@ class ShowFeedState:
     listable_count: int
     last_change: datetime
     next_publish_at: datetime | None
+    moved_to: str = ""  # new_feed_url, when it names another address
 
     @property
     def is_public(self) -> bool:
@@ -89,6 +92,7 @@ def show_feed_state(slug: str, now: datetime) -> ShowFeedState | None:
             Show.id,
             Show.status,
             Show.updated_at,
+            Show.new_feed_url,
             func.count(Episode.id),
             func.max(Episode.updated_at),
             func.coalesce(func.sum(Episode.id), 0),
@@ -100,7 +104,7 @@ def show_feed_state(slug: str, now: datetime) -> ShowFeedState | None:
         .select_from(Show)
         .outerjoin(Episode, Episode.show_id == Show.id)
         .where(Show.slug == slug)
-        .group_by(Show.id, Show.status, Show.updated_at)
+        .group_by(Show.id, Show.status, Show.updated_at, Show.new_feed_url)
     ).one_or_none()
     if row is None:
         return None
@@ -108,6 +112,7 @@ def show_feed_state(slug: str, now: datetime) -> ShowFeedState | None:
         show_id,
         status,
         show_updated,
+        new_feed_url,
         count,
         max_updated,
         id_sum,
@@ -125,6 +130,7 @@ def show_feed_state(slug: str, now: datetime) -> ShowFeedState | None:
         listable_count=listed_count,
         last_change=last_change,
         next_publish_at=next_pub,
+        moved_to=new_feed_url if new_feed_url and new_feed_url != urls.show_feed_url(slug) else "",
     )
 
 
@@ -151,6 +157,8 @@ _ITEM_COLUMNS = (
     cast(Episode.chapters, Text).label("chapters_json"),
     cast(Episode.persons, Text).label("persons_json"),
     cast(Episode.soundbites, Text).label("soundbites_json"),
+    Episode.itunes_title,
+    Episode.block,
 )
 _EMPTY_JSON = (None, "", "null", "[]", "{}")
 
@@ -246,11 +254,12 @@ def render_show_feed(show: Show, state: ShowFeedState, now: datetime, page: int 
     _channel_head(out, show, state, page, page_size)
     hosts = _hosts(show)
     item_urls = _Urls(show)
+    transcripts = elements.transcripts_by_episode(item.id for item in items)
     for trailer in trailers:
         _trailer(out, trailer, item_urls)
     alternates = alternates_xml(item.id for item in items)
     for item in items:
-        _item(out, item, show, hosts, item_urls)
+        _item(out, item, show, hosts, item_urls, transcripts.get(item.id, ()))
         if item.id in alternates:  # inside the item, before its closing tag
             out.insert(len(out) - 1, alternates[item.id])
     out.append("</channel>\n</rss>\n")
@@ -320,13 +329,15 @@ def _channel_head(
     hub = config.get("WEBSUB_HUB")
     if hub:
         out.append(f'<atom:link rel="hub" href="{attr(hub)}"/>\n')
-    if show.author:
-        out.append(f"<itunes:author>{text(show.author)}</itunes:author>\n")
+    # The owner first: feedparser reports the last itunes:name/email-bearing element it
+    # saw as the author, so the author must come after the owner.
     if show.owner_name or show.owner_email:
         out.append(
             f"<itunes:owner><itunes:name>{text(show.owner_name)}</itunes:name>"
             f"<itunes:email>{text(show.owner_email)}</itunes:email></itunes:owner>\n"
         )
+    if show.author:
+        out.append(f"<itunes:author>{text(show.author)}</itunes:author>\n")
     artwork = show_artwork_url(show)
     if artwork:
         out.append(f'<itunes:image href="{attr(artwork)}"/>\n')
@@ -334,41 +345,23 @@ def _channel_head(
             f"<image><url>{text(artwork)}</url><title>{text(show.title)}</title>"
             f"<link>{text(link)}</link></image>\n"
         )
-    category, subcategory = feed_category(show.category, show.subcategory)
-    if subcategory:
-        out.append(
-            f'<itunes:category text="{attr(category)}">'
-            f'<itunes:category text="{attr(subcategory)}"/></itunes:category>\n'
-        )
-    else:
-        out.append(f'<itunes:category text="{attr(category)}"/>\n')
+    elements.categories(out, show)
     out.append(f"<itunes:explicit>{'true' if show.explicit else 'false'}</itunes:explicit>\n")
     out.append(
         f"<itunes:type>{'serial' if show.show_type == 'serial' else 'episodic'}</itunes:type>\n"
     )
     if show.complete:
         out.append("<itunes:complete>Yes</itunes:complete>\n")
+    elements.block(out, show)
     if show.new_feed_url:
         out.append(f"<itunes:new-feed-url>{text(show.new_feed_url)}</itunes:new-feed-url>\n")
     out.append(f"<podcast:guid>{text(show.podcast_guid)}</podcast:guid>\n")
-    if show.owner_email:
-        out.append(
-            f'<podcast:locked owner="{attr(show.owner_email)}">'
-            f"{'yes' if show.locked else 'no'}</podcast:locked>\n"
-        )
-    if show.funding_url:
-        label = truncate(show.funding_text or "Support the show", podcastindex.FUNDING_TEXT_MAX)
-        out.append(
-            f'<podcast:funding url="{attr(show.funding_url)}">{text(label)}</podcast:funding>\n'
-        )
+    elements.locked(out, show)
+    elements.funding(out, show)
     for host in _hosts(show):
         _person(out, host)
-    location = truncate(show.location, podcastindex.LOCATION_MAX)
-    if location:
-        out.append(f"<podcast:location>{text(location)}</podcast:location>\n")
-    license_name = truncate(show.license, podcastindex.LICENSE_MAX)
-    if license_name:
-        out.append(f"<podcast:license>{text(license_name.lower())}</podcast:license>\n")
+    elements.location(out, show)
+    elements.license_element(out, show)
     medium = show.medium if show.medium in podcastindex.MEDIUMS else "podcast"
     out.append(f"<podcast:medium>{medium}</podcast:medium>\n")
     for entry in show.txt if isinstance(show.txt, list) else []:
@@ -394,6 +387,9 @@ def _update_frequency(out: list[str], show: Show) -> None:
     if not (label or rrule or show.complete):
         return
     attributes = f' rrule="{attr(rrule)}"' if rrule else ""
+    if rrule and show.update_frequency_dtstart is not None:
+        dtstart = show.update_frequency_dtstart.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+        attributes += f' dtstart="{dtstart}"'
     if show.complete:
         attributes += ' complete="true"'
     if not label:
@@ -413,7 +409,12 @@ def _trailer(out: list[str], item: Any, item_urls: _Urls) -> None:
 
 
 def _item(
-    out: list[str], item: Any, show: Show, hosts: list[dict[str, str]], item_urls: _Urls
+    out: list[str],
+    item: Any,
+    show: Show,
+    hosts: list[dict[str, str]],
+    item_urls: _Urls,
+    transcripts: Any = (),
 ) -> None:
     # Unpacked once: attribute access on rows costs more than the rest of the item.
     (
@@ -438,10 +439,14 @@ def _item(
         chapters_json,
         persons_json,
         soundbites_json,
+        itunes_title,
+        blocked,
     ) = item
     episode_link, enclosure = item_urls.for_item(guid, slug, storage_key)
     link = text(episode_link)
     parts = [f"<item>\n<title>{text(title)}</title>\n"]
+    if itunes_title:
+        parts.append(f"<itunes:title>{text(itunes_title)}</itunes:title>\n")
     if description:
         escaped = text(description)
         parts.append(
@@ -470,6 +475,8 @@ def _item(
     )
     if artwork_key:
         parts.append(f'<itunes:image href="{attr(episode_artwork_url(item, show))}"/>\n')
+    if blocked:
+        parts.append("<itunes:block>Yes</itunes:block>\n")
     if season is not None:
         parts.append(f"<podcast:season>{int(season)}</podcast:season>\n")
     if number is not None:
@@ -478,6 +485,7 @@ def _item(
         parts.append(
             f'<podcast:chapters url="{link}/{urls.CHAPTERS_FILE}" type="{CHAPTERS_TYPE}"/>\n'
         )
+        elements.psc_chapters(parts, chapters_json)
     if transcript_key:
         found = transcript_format(transcript_type)
         if found is not None:
@@ -485,6 +493,7 @@ def _item(
             parts.append(
                 f'<podcast:transcript url="{link}/transcript.{found[0]}" type="{found[1]}"{rel}/>\n'
             )
+    elements.item_transcripts(parts, link, list(transcripts))
     out.append("".join(parts))
     if persons_json not in _EMPTY_JSON:
         guests = [

@@ -14,9 +14,10 @@ from werkzeug.wrappers import Response as BaseResponse
 from werkzeug.wsgi import wrap_file
 
 from publisher import urls
+from publisher.cors import public_cors
 from publisher.exceptions import NotFound, PublisherError
 from publisher.extensions import db
-from publisher.feeds import articles, cache, podcast, sitemap
+from publisher.feeds import articles, cache, podcast, redirects, sitemap
 from publisher.feeds.blueprint import bp
 from publisher.media.storage import ObjectNotFound, get_storage
 from publisher.models import Episode, Show, utcnow
@@ -44,15 +45,38 @@ def _serve(url_key: str, build: Callable[[datetime], tuple[cache.Rendering, date
     return cache.conditional_response(rendering, max_age=cache.max_age_until(next_change, now))
 
 
+class FeedMoved(Exception):
+    """The show set ``new_feed_url``: the old feed answers 301 there (Apple's move rule)."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(url)
+        self.url = url
+
+
 @bp.get("/shows/<show>/feed.xml")
-def show_feed(show: str) -> Response:
+@public_cors
+def show_feed(show: str) -> BaseResponse:
     """The show's podcast RSS feed (every episode), or one page of it with ?page=N."""
+    try:
+        return _show_feed(show)
+    except FeedMoved as moved:
+        return redirect(moved.url, code=301)
+    except NotFound:
+        canonical = redirects.canonical_feed_url(show)
+        if canonical is None:
+            raise
+        return redirect(canonical, code=301)
+
+
+def _show_feed(show: str) -> Response:
     page = _page_argument()
 
     def build(now: datetime) -> tuple[cache.Rendering, datetime | None]:
         state = podcast.show_feed_state(show, now)
         if state is None or not state.is_public:
             raise NotFound("There is no podcast at this address.")
+        if state.moved_to:
+            raise FeedMoved(state.moved_to)
         pages = state.page_count(int(current_app.config["FEED_PAGE_SIZE"]))
         if page is not None and page > pages:
             raise NotFound(f"This feed has {pages} page(s); page {page} does not exist.")
@@ -95,6 +119,7 @@ def chapters_document(chapters: Any) -> dict[str, Any] | None:
 
 
 @bp.get(f"/shows/<show>/<episode>/{urls.CHAPTERS_FILE}")
+@public_cors
 def chapters(show: str, episode: str) -> Response:
     """The episode's chapters (Podcasting 2.0 JSON chapters, application/json+chapters)."""
     found = _public_episode(show, episode)
@@ -111,26 +136,22 @@ def chapters(show: str, episode: str) -> Response:
         body_gzip=None,
         last_modified=found.updated_at.replace(microsecond=0),
     )
-    response = cache.conditional_response(
-        rendering, max_age=int(current_app.config["FEED_MAX_AGE"])
-    )
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    return response
+    return cache.conditional_response(rendering, max_age=int(current_app.config["FEED_MAX_AGE"]))
 
 
 @bp.get("/shows/<show>/<episode>/transcript.<ext>")
+@public_cors
 def transcript(show: str, episode: str, ext: str) -> Response:
     """The episode's transcript file (SRT, WebVTT, JSON or plain text) from the store."""
     found = _public_episode(show, episode)
     fmt = podcast.transcript_format(found.transcript_type) if found.transcript_key else None
     if fmt is None or fmt[0] != ext or not found.transcript_key:
         raise NotFound("This episode has no transcript in that format.")
-    response = _stored_file(found.transcript_key, f"{fmt[1]}; charset=utf-8", max_age=3600)
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    return response
+    return _stored_file(found.transcript_key, f"{fmt[1]}; charset=utf-8", max_age=3600)
 
 
 @bp.get("/shows/<show>/artwork.<ext>")
+@public_cors
 def show_artwork(show: str, ext: str) -> BaseResponse:
     """The show's artwork (versioned URL in the feed, so it is cached for a day)."""
     found = db.session.scalar(select(Show).where(Show.slug == show, Show.public_filter()))
@@ -140,6 +161,7 @@ def show_artwork(show: str, ext: str) -> BaseResponse:
 
 
 @bp.get("/shows/<show>/<episode>/artwork.<ext>")
+@public_cors
 def episode_artwork(show: str, episode: str, ext: str) -> BaseResponse:
     """The episode's own artwork."""
     found = _public_episode(show, episode)
@@ -181,6 +203,7 @@ def _stored_file(key: str, content_type: str, *, max_age: int) -> Response:
 
 
 @bp.get("/feed.xml")
+@public_cors
 def articles_feed() -> Response:
     """The articles Atom feed: full sanitized content, linked episodes as enclosures."""
 

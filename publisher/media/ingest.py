@@ -27,6 +27,7 @@ from flask import current_app
 
 from publisher.exceptions import PublisherError
 from publisher.extensions import db
+from publisher.media.artwork import artwork_keys
 from publisher.media.cleanup import (
     delete_after_commit,
     delete_on_rollback,
@@ -195,7 +196,8 @@ def store_upload(
 
 def media_keys(episode: Episode) -> set[str]:
     """Every stored object the episode's row points at."""
-    keys = (episode.storage_key, episode.artwork_key, episode.transcript_key)
+    keys = {episode.storage_key, episode.transcript_key, *artwork_keys(episode)}
+    keys |= {transcript.storage_key for transcript in episode.transcripts}
     return {key for key in keys if key}
 
 
@@ -227,7 +229,8 @@ def store_media(
         put_audio(key)
         written.append(key)
         delete_on_rollback(key, storage)
-        if info.cover_art and info.cover_art_mime:
+        # Uploaded artwork (artwork_width set) wins over the file's embedded cover.
+        if info.cover_art and info.cover_art_mime and episode.artwork_width is None:
             extension = "png" if info.cover_art_mime == "image/png" else "jpg"
             art_key = _fresh_key(folder, "cover", extension, avoid)
             storage.save(

@@ -20,6 +20,7 @@ from publisher.models.publication import (
 )
 from publisher.models.show import Show, podcast_guid_for
 from publisher.models.tag import Tag, article_tags, episode_tags
+from publisher.models.transcript import EpisodeTranscript
 from publisher.models.user import ApiToken, User, hash_token
 from publisher.models.vocabulary import EpisodeType, Role, ShowStatus, ShowType, Status
 
@@ -33,6 +34,7 @@ __all__ = [
     "AudioAnalysis",
     "Download",
     "Episode",
+    "EpisodeTranscript",
     "EpisodeType",
     "FeedRendering",
     "RenditionKind",

@@ -28,6 +28,7 @@ from publisher.models.vocabulary import EpisodeType, Status, check_in
 
 if TYPE_CHECKING:
     from publisher.models.article import ArticleEpisode
+    from publisher.models.transcript import EpisodeTranscript
 
 
 def new_guid() -> str:
@@ -83,6 +84,12 @@ class Episode(PublicationMixin, db.Model):
     persons: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     # [{"start_time", "duration", "title"}], podcast:soundbite.
     soundbites: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # itunes:title: the title without show name or numbering (Apple shows it in lists).
+    itunes_title: Mapped[str] = mapped_column(String(300), default="")
+    # itunes:block on the item: keep this episode out of Apple Podcasts.
+    block: Mapped[bool] = mapped_column(default=False)
+    # Set when the artwork was uploaded (validated, with resized copies); NULL otherwise.
+    artwork_width: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -90,6 +97,12 @@ class Episode(PublicationMixin, db.Model):
     tags: Mapped[list[Tag]] = relationship(secondary=episode_tags, order_by=Tag.name)
     article_links: Mapped[list[ArticleEpisode]] = relationship(
         back_populates="episode", cascade="all, delete-orphan", passive_deletes=True
+    )
+    transcripts: Mapped[list[EpisodeTranscript]] = relationship(
+        back_populates="episode",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="EpisodeTranscript.id",
     )
 
     @classmethod

@@ -66,6 +66,23 @@ class Show(db.Model):
     hosts: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     # [{"text", "purpose"}], podcast:txt.
     txt: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    update_frequency_dtstart: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Apple allows three categories: the first is category/subcategory, the others here,
+    # [{"category", "subcategory"}].
+    extra_categories: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # More podcast:funding links after funding_url/funding_text: [{"url", "text"}].
+    extra_funding: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    license_url: Mapped[str] = mapped_column(String(1000), default="")
+    # podcast:location attributes: a geo URI (RFC 5870), an OpenStreetMap id (R113314),
+    # rel "subject" or "creator", an ISO 3166-1 alpha-2 country code.
+    location_geo: Mapped[str] = mapped_column(String(100), default="")
+    location_osm: Mapped[str] = mapped_column(String(40), default="")
+    location_rel: Mapped[str] = mapped_column(String(10), default="")
+    location_country: Mapped[str] = mapped_column(String(2), default="")
+    # itunes:block and podcast:block: keep the show out of directories.
+    block: Mapped[bool] = mapped_column(default=False)
+    # Set when the artwork was uploaded (validated, with resized copies); NULL otherwise.
+    artwork_width: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

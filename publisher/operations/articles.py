@@ -14,6 +14,7 @@ from publisher.extensions import db
 from publisher.models import Article, ArticleRelated, Episode, Status, User, utcnow
 from publisher.operations.fields import (
     MAX_ID,
+    UNSET,
     Id,
     Input,
     Markdown,
@@ -31,24 +32,24 @@ from publisher.operations.tags import tags_named
 
 
 class ArticleFields(Input):
-    title: Title = None
-    slug: Slug = Field(None, description="Made from the title when omitted.")  # type: ignore[assignment]
-    summary: Summary = None
-    body: Markdown = Field(None, description="Markdown; rendered and sanitized.")
-    author_name: Text200 = None
+    title: Title = UNSET
+    slug: Slug = Field(UNSET, description="Made from the title when omitted.")
+    summary: Summary = UNSET
+    body: Markdown = Field(UNSET, description="Markdown; rendered and sanitized.")
+    author_name: Text200 = UNSET
     tags: list[TagName] = Field(
-        None,  # type: ignore[arg-type]
+        UNSET,
         max_length=50,
         description="Tag names; unknown tags are created.",
     )
     episodes: list[Id] = Field(
-        None,  # type: ignore[arg-type]
+        UNSET,
         max_length=100,
         description="Episode ids, in order.",
     )
-    status: StatusName = None
+    status: StatusName = UNSET
     publish_at: Timestamp | None = Field(
-        None, description="Required for `scheduled`; defaults to now for `published`."
+        UNSET, description="Required for `scheduled`; defaults to now for `published`."
     )
 
 

@@ -35,8 +35,10 @@ from publisher.media.storage import get_storage
 from publisher.models import Episode, Show, Status, User, derived_audio_keys, utcnow
 from publisher.models.episode import new_guid
 from publisher.operations.audio import discard_derived
+from publisher.operations.elements import EpisodeElements, episode_columns, plain
 from publisher.operations.fields import (
     MAX_ID,
+    UNSET,
     Count,
     EpisodeTypeName,
     Input,
@@ -56,17 +58,21 @@ logger = logging.getLogger(__name__)
 class EpisodeFields(Input):
     """Episode fields sent with the audio (form fields) or alone (JSON, on PATCH)."""
 
-    title: Title = None
-    slug: Slug = Field(None, description="Made from the title when omitted.")  # type: ignore[assignment]
-    description: LongHtml = Field(None, description="Show notes, HTML; sanitized.")
-    status: StatusName = None
+    title: Title = UNSET
+    slug: Slug = Field(UNSET, description="Made from the title when omitted.")
+    description: LongHtml = Field(UNSET, description="Show notes, HTML; sanitized.")
+    status: StatusName = UNSET
     publish_at: Timestamp | None = Field(
-        None, description="Required for `scheduled`; defaults to now for `published`."
+        UNSET, description="Required for `scheduled`; defaults to now for `published`."
     )
-    season: Count | None = None
-    number: Count | None = None
-    episode_type: EpisodeTypeName = None
-    explicit: bool = None  # type: ignore[assignment]
+    season: Count | None = UNSET
+    number: Count | None = UNSET
+    episode_type: EpisodeTypeName = UNSET
+    explicit: bool = UNSET
+
+
+class EpisodeUpdate(EpisodeFields, EpisodeElements):
+    """Fields sent as JSON: the episode's fields and its Podcasting 2.0 elements."""
 
 
 # ---------------------------------------------------------------------------- look-ups
@@ -154,18 +160,20 @@ def complete_direct_upload(
 
 def update_episode(
     episode: Episode,
-    data: EpisodeFields | dict[str, Any],
+    data: EpisodeUpdate | EpisodeFields | dict[str, Any],
     now: datetime | None = None,
     audio: tuple[BinaryIO, str] | None = None,
 ) -> None:
     """Change the fields sent (PATCH semantics) and, given ``audio`` (stream, file name),
     the audio too (see ``replace_audio``)."""
     now = now or utcnow()
-    fields = sent_fields(validated(EpisodeFields, data), EpisodeFields)
+    model = data if isinstance(data, EpisodeFields) else validated(EpisodeUpdate, data)
+    fields = plain(sent_fields(model, EpisodeUpdate))
     _check_slug_free(episode.show, fields.get("slug"), except_id=episode.id)
     if audio is not None:
         replace_audio(episode, *audio)
     fields = publication_fields(fields, episode.status, episode.publish_at, now)
+    fields = episode_columns(episode, fields)
     for name, value in _stored(fields).items():
         setattr(episode, name, value)
     db.session.flush()

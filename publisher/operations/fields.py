@@ -94,6 +94,8 @@ Timestamp = Annotated[
 ]
 Title = required_text(300)
 TagName = required_text(100)
+PersonName = required_text(128)
+TxtText = required_text(4000)
 Name500 = required_text(500)
 Name200 = required_text(200)
 Name1000 = required_text(1000)
@@ -115,13 +117,15 @@ Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Count = Annotated[int, Field(ge=0, le=100_000)]
 
 
-class Input(BaseModel):
-    """Base of request models: unknown fields and loose types are refused.
+# The default of an input field that may be left out: ``name: Type = UNSET``. Absent means
+# "not given" (PATCH changes only what it is given), while an explicit null is refused
+# (``Type | None`` would accept it). It is None to pydantic, and Any to the type checker,
+# which would otherwise see None assigned to a non-optional type.
+UNSET: Any = None
 
-    An optional field is written ``name: Type = None``: absent means "not given", while an
-    explicit null is refused (``Type | None`` would accept it). mypy sees None assigned to
-    a non-optional type there, hence the ``# type: ignore[assignment]`` on such lines.
-    """
+
+class Input(BaseModel):
+    """Base of request models: unknown fields and loose types are refused."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
 

@@ -12,10 +12,21 @@ from sqlalchemy import Select, func, select
 from publisher.content import sanitize_html, unique_slug
 from publisher.exceptions import Conflict, NotFound, ValidationError
 from publisher.extensions import db
+from publisher.media.artwork import remove_artwork
 from publisher.models import Episode, Show, User, podcast_guid_for
+from publisher.operations.elements import (
+    CategoryIn,
+    FundingIn,
+    PersonIn,
+    TxtIn,
+    checked_description,
+    plain,
+    show_columns,
+)
 from publisher.operations.episodes import delete_episode
 from publisher.operations.fields import (
     SLUG_RE,
+    UNSET,
     Email,
     Input,
     ShortHtml,
@@ -25,8 +36,10 @@ from publisher.operations.fields import (
     Text35,
     Text100,
     Text128,
+    Text200,
     Text300,
     Text500,
+    Timestamp,
     Title,
     Url,
     validated,
@@ -41,32 +54,51 @@ Medium = Literal[MEDIUMS]  # type: ignore[valid-type]
 class ShowFields(Input):
     """Show fields; all optional (PATCH changes only what it is given)."""
 
-    title: Title = None
-    description: ShortHtml = Field(None, description="HTML; sanitized when stored.")
-    status: ShowStatusName = Field(None, description="`draft` shows are hidden from the public.")
-    language: Text35 = Field(None, description="BCP 47, e.g. `en` or `fr-CA`.")
-    author: Text300 = None
-    owner_name: Text300 = None
-    owner_email: Email = None  # type: ignore[assignment]
-    category: Text100 = Field(None, description="An Apple Podcasts category (any case).")
-    subcategory: Text100 = Field(None, description="One of the category's subcategories.")
-    explicit: bool = None  # type: ignore[assignment]
-    show_type: ShowTypeName = None
-    link: Url = None  # type: ignore[assignment]
-    copyright: Text500 = None
-    locked: bool = None  # type: ignore[assignment]
-    complete: bool = None  # type: ignore[assignment]
-    funding_url: Url = None  # type: ignore[assignment]
-    funding_text: Text128 = None
-    new_feed_url: Url = Field(None, description="Set when the feed moves elsewhere.")  # type: ignore[assignment]
-    medium: Medium = Field(None, description="podcast:medium.")
-    license: Text128 = None
-    location: Text128 = None
+    title: Title = UNSET
+    description: ShortHtml = Field(UNSET, description="HTML; sanitized when stored.")
+    status: ShowStatusName = Field(UNSET, description="`draft` shows are hidden from the public.")
+    language: Text35 = Field(UNSET, description="BCP 47, e.g. `en` or `fr-CA`.")
+    author: Text300 = UNSET
+    owner_name: Text300 = UNSET
+    owner_email: Email = UNSET
+    category: Text100 = Field(UNSET, description="An Apple Podcasts category (any case).")
+    subcategory: Text100 = Field(UNSET, description="One of the category's subcategories.")
+    explicit: bool = UNSET
+    show_type: ShowTypeName = UNSET
+    link: Url = UNSET
+    copyright: Text500 = UNSET
+    locked: bool = UNSET
+    complete: bool = UNSET
+    funding_url: Url = UNSET
+    funding_text: Text128 = UNSET
+    new_feed_url: Url = Field(UNSET, description="Set when the feed moves elsewhere.")
+    medium: Medium = Field(UNSET, description="podcast:medium.")
+    license: Text128 = Field(UNSET, description="podcast:license: an SPDX id, e.g. cc-by-4.0.")
+    license_url: Url = Field(UNSET, description="Required when the licence is not SPDX.")
+    location: Text128 = Field(UNSET, description="podcast:location's name, e.g. `Lisbon`.")
+    location_geo: Text100 = Field(UNSET, description="RFC 5870 geo URI: `geo:38.72,-9.14`.")
+    location_osm: Text35 = Field(UNSET, description="OpenStreetMap id, e.g. `R5400890`.")
+    location_rel: Literal["", "subject", "creator"] = Field(
+        UNSET, description="What the location is: the show's `subject` or its `creator`'s."
+    )
+    location_country: Text35 = Field(UNSET, description="ISO 3166-1 alpha-2, e.g. `PT`.")
+    categories: list[CategoryIn] = Field(
+        UNSET, max_length=3, description="Up to three Apple categories; the first is the main one."
+    )
+    funding: list[FundingIn] = Field(UNSET, max_length=10, description="podcast:funding links.")
+    persons: list[PersonIn] = Field(UNSET, max_length=50, description="Hosts and crew.")
+    txt: list[TxtIn] = Field(UNSET, max_length=10, description="podcast:txt entries.")
+    update_frequency: Text128 = Field(UNSET, description="podcast:updateFrequency's label.")
+    update_frequency_rrule: Text200 = Field(UNSET, description="RFC 5545 rule: FREQ=WEEKLY.")
+    update_frequency_dtstart: Timestamp | None = Field(
+        UNSET, description="When the rule starts (needed with COUNT or INTERVAL)."
+    )
+    block: bool = Field(UNSET, description="itunes:block and podcast:block: stay out of apps.")
 
 
 class ShowCreate(ShowFields):
     title: Title
-    slug: Slug = Field(None, description="Made from the title when omitted.")  # type: ignore[assignment]
+    slug: Slug = Field(UNSET, description="Made from the title when omitted.")
 
 
 class ShowUpdate(ShowFields):
@@ -138,6 +170,7 @@ def delete_show(show: Show) -> None:
     """Delete a show with its episodes (their media goes after the commit)."""
     for episode in list(show.episodes):
         delete_episode(episode)
+    remove_artwork(show)
     db.session.expire(show, ["episodes"])  # they are gone: do not cascade to them again
     db.session.delete(show)
     db.session.flush()
@@ -148,10 +181,13 @@ def _show_slug_taken(slug: str) -> bool:
 
 
 def _apply(show: Show, fields: dict[str, Any]) -> None:
+    fields = show_columns(show, plain(fields))
     if "category" in fields or "subcategory" in fields:
         fields = {**fields, **_checked_category(show, fields)}
+    if "description" in fields:
+        fields["description"] = checked_description(sanitize_html(fields["description"]))
     for name, value in fields.items():
-        setattr(show, name, sanitize_html(value) if name == "description" else value)
+        setattr(show, name, value)
     db.session.flush()
 
 

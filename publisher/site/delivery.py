@@ -32,6 +32,7 @@ from werkzeug.wsgi import wrap_file
 
 from publisher.analytics import counting
 from publisher.analytics.counting import PROGRESS_COLUMNS, Coverage, progress_of_client
+from publisher.cors import public_cors
 from publisher.exceptions import NotFound
 from publisher.extensions import db
 from publisher.media.storage import BoundedReader, ObjectNotFound, StoredObject, get_storage
@@ -49,6 +50,7 @@ ENCLOSURE_CACHE_CONTROL = "private, max-age=86400"
 
 
 @bp.route("/media/<guid>.<ext>", methods=["GET", "HEAD"])
+@public_cors
 def media(guid: str, ext: str):
     """An episode's audio: byte ranges from the local store, or a redirect to the store."""
     visitor = counting.identify(request)
@@ -61,6 +63,9 @@ def media(guid: str, ext: str):
         episode.storage_key, expires=int(current_app.config["S3_PRESIGN_EXPIRES"])
     )
     if url is not None:
+        if request.method == "HEAD":
+            # S3 refuses HEAD on a URL signed for GET: answer from the row instead.
+            return _head_from_row(episode)
         return _redirect_to_store(episode, url, visitor, seen)
     try:
         stored = storage.stat(episode.storage_key)
@@ -81,6 +86,7 @@ class EpisodeMedia:
     bitrate: int | None
     duration_seconds: float | None
     audio_offset_bytes: int
+    sha256: str | None
 
 
 MEDIA_COLUMNS = tuple(getattr(Episode, f.name) for f in fields(EpisodeMedia))
@@ -190,6 +196,20 @@ def _redirect_to_store(episode: EpisodeMedia, url: str, visitor, seen) -> BaseRe
         _record_on_close(
             response, counting.observe(visitor, episode, size, start, stop, ranged, seen)
         )
+    return response
+
+
+def _head_from_row(episode: EpisodeMedia) -> Response:
+    """HEAD for audio kept in S3: type, length and validators from the episode row (what
+    the probe measured when the file was stored); nothing is counted, no bytes move."""
+    response = Response(status=200, content_type=episode.mime_type or "application/octet-stream")
+    response.headers["Accept-Ranges"] = "bytes"
+    response.headers["Cache-Control"] = "no-store"
+    if episode.sha256:
+        response.headers["ETag"] = quote_etag(episode.sha256)
+    response.headers["Content-Length"] = str(episode.size_bytes or 0)
+    # Werkzeug recomputes Content-Length from the (empty) body unless told not to.
+    response.automatically_set_content_length = False
     return response
 
 

@@ -16,6 +16,7 @@ from markupsafe import Markup
 from publisher import urls
 from publisher.content import strip_tags
 from publisher.models import Article, Episode, Show
+from publisher.podcasting.artwork import copy_sides
 from publisher.site.queries import chapters_of
 
 logger = logging.getLogger(__name__)
@@ -101,6 +102,14 @@ def artwork_url(show: Show | None, episode: Episode | None = None) -> str | None
     return urls.show_artwork_url(show)
 
 
+def artwork_image_url(show: Show | None, side: int = 600) -> str | None:
+    """For an <img>: the resized JPEG copy of uploaded artwork (lighter), else the
+    original."""
+    if show is not None and show.artwork_key and side in copy_sides(show.artwork_width or 0):
+        return urls.artwork_copy_url(show, side)
+    return artwork_url(show)
+
+
 def transcript_url(episode: Episode) -> str | None:
     """The transcript's URL (served by the feeds area) when the episode has one."""
     return urls.transcript_url(episode, episode.show)
@@ -166,6 +175,7 @@ def init_presenters(app: Flask) -> None:
     app.jinja_env.globals["urls"] = urls  # a module, not a function
     app.add_template_global(share_links)
     app.add_template_global(artwork_url)
+    app.add_template_global(artwork_image_url)
     app.add_template_global(transcript_url)
     app.add_template_global(article_json_ld)
     app.add_template_global(episode_json_ld)

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from tests.feeds.api_support import VTT, file_body, image_bytes
 from tests.support.api import ApiClient, multipart
 
 
@@ -68,17 +69,52 @@ ROUTES: dict[str, Callable[[Site], tuple[str, str, dict[str, Any]]]] = {
     ),
     "api.drop_rendition": lambda s: ("DELETE", f"/api/v1/episodes/{s.episode}/renditions", {}),
     "api.episode_waveform": lambda s: ("GET", f"/api/v1/episodes/{s.episode}/waveform", {}),
+    "api.put_show_artwork": lambda s: (
+        "PUT",
+        f"/api/v1/shows/{s.show}/artwork",
+        file_body("image", image_bytes(1400), "a.png"),
+    ),
+    "api.delete_show_artwork": lambda s: ("DELETE", f"/api/v1/shows/{s.show}/artwork", {}),
+    "api.put_episode_artwork": lambda s: (
+        "PUT",
+        f"/api/v1/episodes/{s.episode}/artwork",
+        file_body("image", image_bytes(1400), "a.png"),
+    ),
+    "api.delete_episode_artwork": lambda s: ("DELETE", f"/api/v1/episodes/{s.episode}/artwork", {}),
+    "api.create_transcript": lambda s: (
+        "POST",
+        f"/api/v1/episodes/{s.episode}/transcripts",
+        file_body("file", VTT, "t.vtt"),
+    ),
+    "api.list_transcripts": lambda s: ("GET", f"/api/v1/episodes/{s.episode}/transcripts", {}),
+    "api.remove_transcript": lambda s: (
+        "DELETE",
+        f"/api/v1/episodes/{s.episode}/transcripts/1",
+        {},
+    ),
+    "api.put_chapters": lambda s: (
+        "PUT",
+        f"/api/v1/episodes/{s.episode}/chapters",
+        {"json": {"chapters": [{"startTime": 0, "title": "A"}]}},
+    ),
+    "api.get_chapters": lambda s: ("GET", f"/api/v1/episodes/{s.episode}/chapters", {}),
+    "api.delete_chapters": lambda s: ("DELETE", f"/api/v1/episodes/{s.episode}/chapters", {}),
+    "api.get_checks": lambda s: ("GET", f"/api/v1/shows/{s.show}/checks", {}),
     "api.openapi": lambda s: ("GET", "/api/v1/openapi.json", {}),
     "api.docs": lambda s: ("GET", "/api/v1/docs", {}),
 }
 CALLERS = ["anonymous", "revoked", "editor", "admin"]
 # This app keeps media on the filesystem, where direct uploads answer 409 once the caller
 # is let in (test_uploads.py runs them against S3): enough to tell 401/403 from allowed.
-ALLOWED_STATUS = {
-    "api.create_upload": 409,
-    "api.complete_upload": 409,
-    # The seeded episode's row names audio that was never stored (tests/audio/ run these
-    # on real files): let in, they answer that it is missing, already MP3, not rendered.
+ALLOWED_STATUS = {"api.create_upload": 409, "api.complete_upload": 409}
+# Nothing to remove or read yet on the seeded site: a 404 once the caller is let in.
+ALLOWED_STATUS |= dict.fromkeys(
+    ["api.delete_show_artwork", "api.delete_episode_artwork", "api.remove_transcript",
+     "api.get_chapters", "api.delete_chapters"], 404
+)  # fmt: skip
+# The seeded episode's row names audio that was never stored (tests/listening/ runs these
+# on real files): let in, they answer that it is missing, already MP3, not rendered.
+ALLOWED_STATUS |= {
     "api.analyze_episode": 404,
     "api.make_rendition": 409,
     "api.drop_rendition": 409,

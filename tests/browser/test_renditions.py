@@ -11,10 +11,10 @@ import pytest
 from publisher.extensions import db
 from publisher.operations import audio
 from tests.browser.live import DESKTOP, live_site
+from tests.feeds.partytime import partytime_parse
 from tests.listening.reference import make_fixture
 from tests.support.app import delete_all_rows, test_config
 from tests.support.factory import Factory
-from tests.support.partytime import partytime_parse
 
 pytestmark = pytest.mark.browser
 

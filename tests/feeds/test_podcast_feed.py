@@ -161,8 +161,8 @@ def test_the_checklist_catches_misses(client, factory):
     show = factory.show(category="Not A Category")
     factory.episode(show=show, mime_type="audio/ogg", storage_key="x/a.ogg")
     problems = apple_problems(get_feed(client, show).response.data)
-    assert "channel <itunes:image href> (artwork) is missing" in problems
-    assert "item 1: enclosure type 'audio/ogg' not accepted" in problems
+    assert "<itunes:image> (artwork) is missing: Apple refuses the show." in problems
+    assert any("Apple Podcasts will not play this audio (audio/ogg)" in p for p in problems)
     # The unknown category was replaced by a valid one, so that is not a miss.
     assert not any("category" in p for p in problems)
 
@@ -263,7 +263,7 @@ def test_ingested_episodes_are_described_exactly(app, client, factory, audio, ki
     assert enclosure["file_size"] == episode.size_bytes
     assert item["total_time"] == round(episode.duration_seconds) == 4
     assert apple_problems(get_feed(client, show).response.data) == [
-        "channel <itunes:image href> (artwork) is missing"
+        "<itunes:image> (artwork) is missing: Apple refuses the show."
     ]
 
 

@@ -1,12 +1,13 @@
-// Parse an RSS feed with the Podcast Index's podcast-partytime; print it as JSON.
-// Usage: NODE_PATH=tests/.node/node_modules node tests/support/partytime.js < feed.xml
+// Parse an RSS feed with the Podcast Index's podcast-partytime and print the result as
+// JSON. Usage: node tests/feeds/partytime.js < feed.xml  (NODE_PATH=tests/.node/node_modules)
 "use strict";
 const { parseFeed } = require("podcast-partytime");
 
 const chunks = [];
 process.stdin.on("data", (chunk) => chunks.push(chunk));
 process.stdin.on("end", () => {
-  const feed = parseFeed(Buffer.concat(chunks).toString("utf8"), { allowMissingGuid: false });
+  const xml = Buffer.concat(chunks).toString("utf8");
+  const feed = parseFeed(xml, { allowMissingGuid: false });
   if (feed === null) {
     process.stderr.write("partytime could not parse the feed\n");
     process.exit(2);
