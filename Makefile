@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 # redis-server the job queue's Redis backend (tests use its databases 10 and 11).
 TEST_DEBS := ffmpeg chromium wrk curl jq nodejs redis-server
 
-.PHONY: run test install install-test system-deps test-node-deps lint format bench clean vendor test-tools
+.PHONY: run test install install-test system-deps test-node-deps lint format bench clean vendor test-tools vendor-peaks
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -119,3 +119,24 @@ test-tools: tests/.node/node_modules/axe-core/axe.min.js
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+# BBC R&D's peaks.js (waveform view for the studio's chapter and soundbite editing),
+# vendored with its licence: the standalone build (it bundles Konva and waveform-data,
+# whose licences are copied beside it). Refresh from npm with `make vendor-peaks`.
+PEAKS_VERSION := 4.0.0
+KONVA_VERSION := 9.3.10
+WAVEFORM_DATA_VERSION := 4.5.2
+PEAKS_DIR := publisher/static/vendor/peaks
+vendor-peaks:
+	@tmp=$$(mktemp -d) && cd $$tmp && \
+	  npm pack --silent peaks.js@$(PEAKS_VERSION) konva@$(KONVA_VERSION) \
+	    waveform-data@$(WAVEFORM_DATA_VERSION) >/dev/null && \
+	  for f in *.tgz; do mkdir -p "$${f%.tgz}" && tar xzf "$$f" -C "$${f%.tgz}"; done && \
+	  cd - >/dev/null && mkdir -p $(PEAKS_DIR) && \
+	  cp $$tmp/peaks.js-$(PEAKS_VERSION)/package/dist/peaks.min.js $(PEAKS_DIR)/peaks.min.js && \
+	  cp $$tmp/peaks.js-$(PEAKS_VERSION)/package/COPYING $(PEAKS_DIR)/LICENSE && \
+	  cp $$tmp/konva-$(KONVA_VERSION)/package/LICENSE $(PEAKS_DIR)/LICENSE.konva && \
+	  cp $$tmp/waveform-data-$(WAVEFORM_DATA_VERSION)/package/LICENSE $(PEAKS_DIR)/LICENSE.waveform-data && \
+	  printf 'peaks.js %s (npm: peaks.js@%s, dist/peaks.min.js; LGPL-3.0: LICENSE)\nbundling Konva (MIT: LICENSE.konva) and waveform-data (LGPL-3.0: LICENSE.waveform-data)\nRefresh: make vendor-peaks (versions in the Makefile).\n' \
+	    $(PEAKS_VERSION) $(PEAKS_VERSION) > $(PEAKS_DIR)/VERSION && \
+	  rm -rf $$tmp && echo "Vendored peaks.js $(PEAKS_VERSION) into $(PEAKS_DIR)"

@@ -1,4 +1,4 @@
-"""Command-line tools: ``flask --app wsgi users|tokens|demo …``.
+"""Command-line tools: ``flask --app wsgi users|tokens|episodes …``.
 
 Each command parses its arguments, calls the model or service layer, commits once, and
 reports. Bad input raises click errors, which print a message and exit non-zero.
@@ -216,7 +216,85 @@ def set_role(email: str, role: str) -> None:
     click.echo(f"{user.email} is now {role}.")
 
 
+# ---------------------------------------------------------------------------- episodes
+
+episodes_cli = AppGroup("episodes", help="Listen to episodes: analysis and renditions.")
+
+
+def _print_analysis(analysis) -> None:
+    if analysis.status != "done":
+        click.echo(f"Analysis failed: {analysis.error}")
+        return
+    m = analysis.measurements
+    click.echo(
+        f"Integrated loudness {m['integrated_lufs']:.1f} LUFS, loudness range "
+        f"{m['loudness_range_lu']:.1f} LU, true peak {m['true_peak_dbtp']:.1f} dBTP"
+    )
+    click.echo(
+        f"Silence: {m['leading_silence_seconds']:.2f} s at the start, "
+        f"{m['trailing_silence_seconds']:.2f} s at the end; clipping runs: "
+        f"{m['clipping_runs']}; channels: {m['channel_use']}; "
+        f"duration {m['duration_seconds']:.2f} s"
+    )
+    if not analysis.findings:
+        click.echo("No findings: the audio meets the targets.")
+    for finding in analysis.findings:
+        click.echo(f"[{finding['severity']}] {finding['message']}")
+
+
+def _audio_operation(call):
+    try:
+        result = call()
+    except PublisherError as exc:
+        db.session.rollback()
+        raise click.ClickException(exc.message) from None
+    _commit()
+    return result
+
+
+@episodes_cli.command("analyze")
+@click.argument("episode_id", type=int)
+def analyze_episode_command(episode_id: int) -> None:
+    """Measure an episode's audio (loudness, true peak, silence, clipping, channels) and
+    store its waveform; print the findings."""
+    from publisher.operations import audio
+
+    _print_analysis(_audio_operation(lambda: audio.analyze_episode(episode_id)))
+
+
+@episodes_cli.command("render")
+@click.argument("episode_id", type=int)
+@click.option(
+    "--kind",
+    type=click.Choice(["normalized", "compatible"]),
+    required=True,
+    help="normalized: loudness to the target; compatible: MP3/AAC for Opus, FLAC, Ogg, WAV.",
+)
+@click.option("--codec", type=click.Choice(["mp3", "aac"]), default=None, help="Output codec.")
+def render_episode_command(episode_id: int, kind: str, codec: str | None) -> None:
+    """Make a rendition the episode's enclosure (the uploaded file is kept), then analyze it."""
+    from publisher.operations import audio
+
+    episode = _audio_operation(lambda: audio.make_rendition(episode_id, kind, codec))
+    click.echo(
+        f"Episode {episode_id}: the {kind} rendition {episode.storage_key} is the enclosure."
+    )
+    _print_analysis(_audio_operation(lambda: audio.analyze_episode(episode_id)))
+
+
+@episodes_cli.command("restore-original")
+@click.argument("episode_id", type=int)
+def restore_original_command(episode_id: int) -> None:
+    """Make the uploaded file the enclosure again (the rendition is deleted)."""
+    from publisher.operations import audio
+
+    episode = _audio_operation(lambda: audio.drop_rendition(episode_id))
+    click.echo(f"Episode {episode_id}: the uploaded file {episode.storage_key} is the enclosure.")
+    _audio_operation(lambda: audio.analyze_episode(episode_id))
+
+
 def init_cli(app: Flask) -> None:
-    """The users and tokens commands (each area registers its own: see create_app)."""
+    """The users, tokens and episodes commands (each area registers its own: see create_app)."""
     app.cli.add_command(users_cli)
     app.cli.add_command(tokens_cli)
+    app.cli.add_command(episodes_cli)

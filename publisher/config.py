@@ -97,6 +97,19 @@ class DefaultConfig:
     STUDIO_LOGIN_LIMIT_PER_ADDRESS = "20 per 15 minutes"  # failed sign-ins per address
     PREVIEW_LINK_HOURS = 72  # how long a shared preview link works
     SESSION_COOKIE_SECURE: bool | None = None  # None: Secure when PUBLIC_URL is https
+    # Audio analysis and renditions (docs/audio.md).
+    AUDIO_ANALYZE_ON_UPLOAD = True  # queue an analysis job for every new or replaced audio
+    AUDIO_TARGET_LUFS_STEREO = -16.0  # Apple's recommendation for stereo
+    AUDIO_TARGET_LUFS_MONO = -19.0  # mono plays on both speakers: 3 LU louder
+    AUDIO_TARGET_TOLERANCE_LU = 1.0  # a finding only outside target ± this
+    AUDIO_MAX_TRUE_PEAK_DBTP = -1.0
+    AUDIO_SILENCE_THRESHOLD_DB = -60.0  # quieter than this is silence (silencedetect's default)
+    AUDIO_SILENCE_WARNING_SECONDS = 2.0  # leading/trailing silence worth a finding
+    AUDIO_MAX_LOUDNESS_RANGE_LU = 15.0
+    AUDIO_WAVEFORM_POINTS = 1000  # waveform pixels, at most (about 5 KB of JSON)
+    AUDIO_RENDITION_CODEC = "mp3"  # mp3 or aac, for formats Apple does not play
+    AUDIO_RENDITION_BITRATE_STEREO = 128000
+    AUDIO_RENDITION_BITRATE_MONO = 64000
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None

@@ -75,6 +75,21 @@ def enclosure_url(episode: Episode) -> str:
 CHAPTERS_FILE = "chapters.json"
 
 
+def alternate_enclosure_url(episode: Episode, extension: str) -> str:
+    """The kept original at the enclosure URL with its own extension."""
+    return alternate_enclosure_url_for(episode.guid, extension)
+
+
+def alternate_enclosure_url_for(guid: str, extension: str) -> str:
+    return absolute(f"/media/{guid}.{extension}")
+
+
+def waveform_url(episode: Episode, waveform_key: str) -> str:
+    """The episode's waveform peaks; the version changes with the stored document."""
+    version = waveform_key.rsplit("/", 1)[-1].removeprefix("waveform-").removesuffix(".json")
+    return absolute(f"/waveforms/{episode.guid}.json?v={quote(version)}")
+
+
 def chapters_url(episode: Episode, show: Show | None = None) -> str:
     """The episode's Podcasting 2.0 JSON chapters file."""
     return f"{episode_url(episode, show)}/{CHAPTERS_FILE}"

@@ -16,6 +16,8 @@ CONFINED = {
     "mutagen": "media/probe",
     "boto3": "media/storage",
     "botocore": "media/storage",
+    "av": "audio",  # only publisher/audio decodes samples
+    "numpy": "audio",
 }
 
 

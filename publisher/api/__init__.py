@@ -14,6 +14,7 @@ def init_app(app: Flask) -> None:
     from publisher.api import (  # noqa: F401  (the views attach their routes)
         articles,
         artwork,
+        audio,
         checks,
         docs,
         episode_files,

@@ -49,7 +49,8 @@ def list_episodes(slug: str, query: StatusQuery) -> EpisodePage:
     show = get_show(slug, user)
     statement = ops.episodes_query(show, user, query.status, now)
     episodes, paging = paginate(statement, query.page, query.per_page)
-    return EpisodePage(items=[episode_out(e, now) for e in episodes], **paging)
+    private = user is not None
+    return EpisodePage(items=[episode_out(e, now, private) for e in episodes], **paging)
 
 
 @api_route(bp, "/shows/<slug>/episodes", "POST", auth="editor", tag="episodes",
@@ -65,15 +66,15 @@ def create_episode(slug: str, form: EpisodeCreateForm, files: dict[str, FileStor
         stream = cast(BinaryIO, audio.stream)
         episode = ops.create_episode(show, stream, audio.filename or "", form, now)
     db.session.commit()
-    return episode_out(episode, now), 201
+    return episode_out(episode, now, private=True), 201
 
 
 @api_route(bp, "/episodes/<int:episode_id>", "GET", auth="public", tag="episodes",
            response=EpisodeOut)  # fmt: skip
 def get_episode(episode_id: int) -> EpisodeOut:
     """Read an episode."""
-    now = utcnow()
-    return episode_out(ops.get_episode(episode_id, current_user_or_none(), now), now)
+    user, now = current_user_or_none(), utcnow()
+    return episode_out(ops.get_episode(episode_id, user, now), now, private=user is not None)
 
 
 @api_route(bp, "/episodes/<int:episode_id>", "PATCH", auth="editor", tag="episodes",
@@ -100,7 +101,7 @@ def update_episode(
             else None,
         )
     db.session.commit()
-    return episode_out(episode, now)
+    return episode_out(episode, now, private=True)
 
 
 @api_route(bp, "/episodes/<int:episode_id>", "DELETE", auth="editor", tag="episodes",

@@ -10,8 +10,11 @@ from sqlalchemy import Select, func, select
 
 from publisher.api import elements
 from publisher.api.schemas import (
+    AlternateEnclosureOut,
+    AnalysisOut,
     ArticleOut,
     ArtworkOut,
+    AudioFinding,
     CategoryOut,
     EpisodeOut,
     FundingOut,
@@ -24,10 +27,12 @@ from publisher.api.schemas import (
 )
 from publisher.extensions import db
 from publisher.models import Article, Episode, Show
+from publisher.operations import audio
 from publisher.podcasting.artwork import copy_sides
 from publisher.podcasting.transcripts import TYPES as TRANSCRIPT_TYPES
 from publisher.urls import (
     absolute,
+    alternate_enclosure_url,
     article_url,
     artwork_copy_url,
     artwork_url,
@@ -37,6 +42,7 @@ from publisher.urls import (
     feed_url,
     show_url,
     transcript_file_url,
+    waveform_url,
 )
 
 # Show fields computed here; the others are columns copied as they are.
@@ -54,6 +60,42 @@ def show_out(show: Show, episode_count: int) -> ShowOut:
         persons=[PersonOut(**p) for p in elements.people(show.hosts, default_role="host")],
         artwork=artwork_out(show),
         **{name: getattr(show, name) for name in SHOW_FIELDS},
+    )
+
+
+def analysis_out(episode: Episode) -> AnalysisOut:
+    """The analysis of the episode's current audio (``pending`` until it is measured)."""
+    goal = audio.targets().to_dict()
+    analysis = audio.current_analysis(episode)
+    if analysis is None:
+        return AnalysisOut(status="pending", targets=goal, measurements=None, waveform_url=None)
+    return AnalysisOut(
+        status=analysis.status,
+        analyzed_at=analysis.analyzed_at,
+        measurements=analysis.measurements,
+        findings=[AudioFinding(**finding) for finding in analysis.findings or []],
+        targets=goal,
+        waveform_url=waveform_url(episode, analysis.waveform_key)
+        if analysis.waveform_key
+        else None,
+        error=analysis.error,
+    )
+
+
+def alternate_out(episode: Episode) -> AlternateEnclosureOut | None:
+    original = episode.alternate_enclosure
+    if original is None:
+        return None
+    offered = original.offered_with(episode)
+    return AlternateEnclosureOut(
+        url=alternate_enclosure_url(episode, original.extension) if offered else None,
+        mime_type=original.mime_type,
+        size=original.size_bytes,
+        codec=original.codec,
+        bitrate=original.bitrate,
+        duration=original.duration_seconds,
+        replaced_by=original.replaced_by,
+        rendition=original.rendition or {},
     )
 
 
@@ -82,7 +124,8 @@ def transcript_out(episode: Episode, transcript) -> TranscriptOut:
     )
 
 
-def episode_out(episode: Episode, now: datetime) -> EpisodeOut:
+def episode_out(episode: Episode, now: datetime, private: bool = False) -> EpisodeOut:
+    """``private``: the caller has a token, so it sees the analysis and the kept original."""
     media = None
     if episode.storage_key or episode.external_media_url:
         media = Media(
@@ -122,6 +165,8 @@ def episode_out(episode: Episode, now: datetime) -> EpisodeOut:
             *elements.episode_warnings(episode),
             *(getattr(episode, "ingest_warnings", None) or []),
         ],
+        alternate_enclosure=alternate_out(episode) if private else None,
+        analysis=analysis_out(episode) if private and episode.storage_key else None,
         created_at=episode.created_at,
         updated_at=episode.updated_at,
     )

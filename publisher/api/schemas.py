@@ -260,6 +260,53 @@ class Media(Output):
     )
 
 
+class AlternateEnclosureOut(Output):
+    url: str | None = Field(
+        description="Where it is served (`/media/<guid>.<ext>`); null when it has the "
+        "enclosure's format (kept for `DELETE .../renditions`, not offered)."
+    )
+    mime_type: str
+    size: int = Field(description="Bytes.")
+    codec: str | None
+    bitrate: int | None
+    duration: float | None
+    replaced_by: str = Field(description="`normalized` or `compatible`: what is in the enclosure.")
+    rendition: dict[str, Any] = Field(description="The rendition's codec, bitrate, target.")
+
+
+class AudioFinding(Output):
+    code: str = Field(description="e.g. too_quiet, true_peak, leading_silence (docs/audio.md).")
+    severity: str = Field(description="error, warning or info.")
+    message: str = Field(description="What it means and what to do, for a producer.")
+    action: str | None = Field(
+        description="`normalize` or `compatible`: the rendition that fixes it (POST "
+        "/episodes/{id}/renditions with this kind); null when only a new export can."
+    )
+    value: Any = None
+
+
+class AnalysisOut(Output):
+    status: str = Field(
+        description="pending (not analyzed since the audio last changed), done or failed."
+    )
+    analyzed_at: Timestamp | None = None
+    measurements: dict[str, Any] | None = Field(
+        None,
+        description="integrated_lufs, loudness_range_lu, true_peak_dbtp, sample_peak_dbfs, "
+        "leading_silence_seconds, trailing_silence_seconds, clipping_runs, clipped_seconds, "
+        "clipping_at, channel_use, duration_seconds…",
+    )
+    findings: list[AudioFinding] = []
+    targets: dict[str, float] = Field(description="The settings the findings compare with.")
+    waveform_url: str | None = Field(None, description="Peaks in audiowaveform JSON format.")
+    error: str | None = None
+
+
+class RenditionRequest(Input):
+    kind: str = Field(description="`normalized` or `compatible`.")
+    codec: str | None = Field(None, description="`mp3` or `aac` (default: see docs/audio.md).")
+
+
 class EpisodeOut(Output):
     id: int
     guid: str = Field(description="Set once; never changes, even when the audio is replaced.")
@@ -276,6 +323,12 @@ class EpisodeOut(Output):
     explicit: bool
     duration: float | None = Field(description="Seconds.")
     media: Media | None
+    alternate_enclosure: AlternateEnclosureOut | None = Field(
+        None, description="The uploaded file, when a rendition is the enclosure."
+    )
+    analysis: AnalysisOut | None = Field(
+        None, description="Loudness, silence, clipping and findings; null for anonymous callers."
+    )
     itunes_title: str
     block: bool
     persons: list[PersonOut]

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from publisher.extensions import db
 from publisher.media.storage import get_storage
 from publisher.models import Article, Show, utcnow
-from publisher.operations import articles, episodes, shows
+from publisher.operations import articles, audio, episodes, shows
 
 logger = logging.getLogger(__name__)
 MEDIA = Path(__file__).parent / "media"
@@ -143,6 +143,10 @@ def load_demo(if_empty: bool) -> None:
         show, episodes = _load_show()
         _load_articles(episodes)
         db.session.commit()
+        # What the job queue does after each upload: measure, so players draw waveforms.
+        for episode in episodes.values():
+            audio.analyze_episode(episode.id)
+            db.session.commit()
     except Exception:
         db.session.rollback()
         raise

@@ -29,6 +29,7 @@ from sqlalchemy.sql import ColumnElement
 from publisher import urls
 from publisher.extensions import db
 from publisher.feeds import elements
+from publisher.feeds.alternates import alternates_xml
 from publisher.models import Episode, Show, public_filter, scheduled_filter
 from publisher.podcasting import podcastindex
 from publisher.podcasting.apple import enclosure_type
@@ -258,8 +259,11 @@ def render_show_feed(show: Show, state: ShowFeedState, now: datetime, page: int 
     transcripts = elements.transcripts_by_episode(item.id for item in items)
     for trailer in trailers:
         _trailer(out, trailer, item_urls)
+    alternates = alternates_xml(item.id for item in items)
     for item in items:
         _item(out, item, show, hosts, item_urls, transcripts.get(item.id, ()))
+        if item.id in alternates:  # inside the item, before its closing tag
+            out.insert(len(out) - 1, alternates[item.id])
     out.append("</channel>\n</rss>\n")
     return "".join(out).encode("utf-8")
 

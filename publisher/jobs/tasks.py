@@ -25,6 +25,8 @@ def register_tasks(registry: Registry) -> None:
     registry.task("uploads.complete", complete_direct_upload, max_attempts=3)
     # import: a show and its episodes from another host's feed (docs/import.md).
     registry.task("imports.run", run_import, max_attempts=5, retry_delay=30)
+    # audio: measure an episode's audio after upload or replacement (docs/audio.md).
+    registry.task("audio.analyze", analyze_audio, max_attempts=3)
     # analytics: daily rollup of downloads (and retention), byte-progress pruning.
     registry.task("stats.rollup", rollup_downloads)
     registry.task("stats.prune", prune_progress)
@@ -76,6 +78,21 @@ def rollup_downloads(job: JobContext, days: list[str] | None = None) -> dict[str
     wanted = [date.fromisoformat(day) for day in days] if days else None
     report = roll_up(wanted, progress=lambda done, total: job.progress(done=done, total=total))
     return report
+
+
+def analyze_audio(job: JobContext, episode_id: int) -> dict[str, Any]:
+    """The episode's audio analysis and waveform; an episode deleted since is skipped."""
+    from publisher.exceptions import NotFound
+    from publisher.extensions import db
+    from publisher.operations.audio import analyze_episode
+
+    try:
+        analysis = analyze_episode(episode_id)
+    except NotFound:
+        db.session.rollback()
+        return {"skipped": f"episode {episode_id} no longer exists"}
+    db.session.commit()
+    return {"episode_id": episode_id, "status": str(analysis.status)}
 
 
 def prune_progress(job: JobContext) -> dict[str, Any]:

@@ -1,6 +1,13 @@
 """The data model; importing this package registers every table on the metadata."""
 
 from publisher.models.article import Article, ArticleEpisode, ArticleRelated
+from publisher.models.audio import (
+    AlternateEnclosure,
+    AnalysisStatus,
+    AudioAnalysis,
+    RenditionKind,
+    derived_audio_keys,
+)
 from publisher.models.autosave import ArticleAutosave
 from publisher.models.base import UTCDateTime, utcnow
 from publisher.models.download import DailySalt, Download
@@ -24,11 +31,14 @@ from publisher.models.user import ApiToken, User, hash_token
 from publisher.models.vocabulary import EpisodeType, Role, ShowStatus, ShowType, Status
 
 __all__ = [
+    "AlternateEnclosure",
+    "AnalysisStatus",
     "ApiToken",
     "Article",
     "ArticleAutosave",
     "ArticleEpisode",
     "ArticleRelated",
+    "AudioAnalysis",
     "DailySalt",
     "Download",
     "DownloadDay",
@@ -38,6 +48,7 @@ __all__ = [
     "FeedRendering",
     "Job",
     "JobStatus",
+    "RenditionKind",
     "Role",
     "RolledUpDay",
     "Show",
@@ -53,6 +64,7 @@ __all__ = [
     "User",
     "article_tags",
     "can_edit_show",
+    "derived_audio_keys",
     "editable_shows_filter",
     "effective_status",
     "episode_tags",

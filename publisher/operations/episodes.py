@@ -14,9 +14,11 @@ import logging
 from datetime import datetime
 from typing import Any, BinaryIO
 
+from flask import current_app
 from pydantic import Field
 from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from publisher.content import sanitize_html, unique_slug
 from publisher.exceptions import Conflict, NotFound
@@ -33,9 +35,10 @@ from publisher.media.ingest import (
 )
 from publisher.media.probe import AudioInfo
 from publisher.media.storage import get_storage
-from publisher.models import Episode, Job, Show, Status, User, utcnow
+from publisher.models import Episode, Job, Show, Status, User, derived_audio_keys, utcnow
 from publisher.models.episode import new_guid
 from publisher.models.races import generated_slug, savepoint
+from publisher.operations.audio import discard_derived
 from publisher.operations.elements import EpisodeElements, episode_columns, plain
 from publisher.operations.fields import (
     MAX_ID,
@@ -81,6 +84,11 @@ class EpisodeUpdate(EpisodeFields, EpisodeElements):
 
 def episodes_query(show: Show, user: User | None, status: str | None, now: datetime) -> Select:
     statement = select(Episode).where(Episode.show_id == show.id)
+    if user is not None:  # callers with a token see each episode's analysis and original
+        statement = statement.options(
+            selectinload(Episode.audio_analysis),
+            selectinload(Episode.alternate_enclosure),
+        )
     if user is None:
         statement = statement.where(Episode.public_filter(now))
     if status is not None:
@@ -120,6 +128,7 @@ def create_episode(
         written = store_upload(storage, episode, upload, info, filename)
         flush_or_remove(storage, written, episode, _slug_retry(show, fields.get("slug")))
     logger.info("Ingested %s as episode %s (%s)", episode.storage_key, episode.id, info)
+    request_analysis(episode)
     return episode
 
 
@@ -176,6 +185,7 @@ def complete_direct_upload(
         direct.remove_staged(staged)
         raise
     logger.info("Direct upload %s became episode %s", staged, episode.storage_key)
+    request_analysis(episode)
     return episode
 
 
@@ -205,24 +215,35 @@ def update_episode(
         raise
 
 
+def request_analysis(episode: Episode) -> None:
+    """Queue the audio analysis of the episode's (new) audio; it runs once the caller
+    commits, on the job queue (docs/audio.md). AUDIO_ANALYZE_ON_UPLOAD = False skips it."""
+    if current_app.config["AUDIO_ANALYZE_ON_UPLOAD"]:
+        Job.request(
+            "audio.analyze", {"episode_id": episode.id}, title=f"Analyze {episode.title}"[:500]
+        )
+
+
 def replace_audio(episode: Episode, stream: BinaryIO, filename: str) -> Episode:
     """Give ``episode`` new audio; its guid stays. The new object gets a new key, and the
     old one is removed only after the commit (a rollback leaves the episode as it was)."""
-    old_keys = [episode.storage_key, episode.artwork_key]
+    old_keys = [episode.storage_key, episode.artwork_key, *derived_audio_keys(episode)]
     with spool_upload(stream) as upload:
         info = probe_upload(upload, filename)
         storage = get_storage()
         written = store_upload(storage, episode, upload, info, filename, avoid=old_keys)
+        discard_derived(episode)  # analysis and kept original belong to the old audio
         flush_or_remove(storage, written)
     current = {episode.storage_key, episode.artwork_key}
     remove_after_commit(key for key in old_keys if key not in current)
+    request_analysis(episode)
     return episode
 
 
 def delete_episode(episode: Episode) -> None:
     """Delete the row; its stored objects go after the commit (failures are logged and
     left for ``storage orphans``)."""
-    remove_after_commit(media_keys(episode))
+    remove_after_commit(media_keys(episode) | derived_audio_keys(episode))
     db.session.delete(episode)
     db.session.flush()
 

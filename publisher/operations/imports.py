@@ -26,6 +26,7 @@ from publisher.media.probe import AudioInfo
 from publisher.media.storage import get_storage
 from publisher.models import Episode, Show, utcnow
 from publisher.models.show import PODCAST_GUID_NAMESPACE
+from publisher.operations.episodes import request_analysis
 from publisher.operations.shows import create_show
 from publisher.podcasting.apple import validate_category
 from publisher.podcasting.feedreader import Item, ParsedFeed
@@ -217,4 +218,5 @@ def store_imported_episode(show: Show, item: Item, media: ImportedMedia) -> tupl
         delete_on_rollback(transcript_key, storage)
         episode.transcript_key, episode.transcript_type = transcript_key, kind
     db.session.flush()
+    request_analysis(episode)
     return episode, created

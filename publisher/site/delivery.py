@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import BinaryIO, Literal, cast
@@ -37,7 +37,7 @@ from publisher.cors import public_cors
 from publisher.exceptions import NotFound
 from publisher.extensions import db
 from publisher.media.storage import BoundedReader, ObjectNotFound, StoredObject, get_storage
-from publisher.models import Episode, utcnow
+from publisher.models import AlternateEnclosure, Episode, utcnow
 from publisher.models.download import DownloadProgress
 from publisher.site.blueprint import bp
 
@@ -57,6 +57,7 @@ def media(guid: str, ext: str):
     visitor = counting.identify(request)
     guid = urls.guid_from_media_token(guid)
     episode, seen = _public_episode(guid, visitor)
+    episode = _kept_original(episode, ext)
     if seen is None or seen.counted:
         visitor = None  # already a download today (or not counting): nothing to record
     if not episode.storage_key and episode.external_media_url:  # imported with --no-media
@@ -122,6 +123,29 @@ def _public_episode(
         raise NotFound("There is no published episode at this address.")
     progress = row[media_columns:]
     return episode, counting.coverage_from_row(progress) if progress else None
+
+
+def _kept_original(episode: EpisodeMedia, ext: str) -> EpisodeMedia:
+    """The uploaded file when the URL names its extension and a rendition of another
+    format is the enclosure: every enclosure URL ever published keeps serving the same
+    audio (an extra query only when the extension is not the enclosure's)."""
+    key = episode.storage_key or ""
+    if "." in key.rsplit("/", 1)[-1] and key.rsplit(".", 1)[-1].lower() == ext.lower():
+        return episode
+    original = db.session.scalar(
+        select(AlternateEnclosure).where(AlternateEnclosure.episode_id == episode.id)
+    )
+    if original is None or original.extension != ext.lower():
+        return episode  # any other extension: the enclosure, as before
+    return replace(
+        episode,
+        storage_key=original.storage_key,
+        mime_type=original.mime_type,
+        size_bytes=original.size_bytes,
+        bitrate=original.bitrate,
+        duration_seconds=original.duration_seconds,
+        audio_offset_bytes=original.audio_offset_bytes,
+    )
 
 
 _NOW = datetime(1901, 1, 1, tzinfo=UTC)  # placeholder, replaced by the bind parameter "now"

@@ -68,6 +68,14 @@ ROUTES: dict[str, Callable[[Site], tuple[str, str, dict[str, Any]]]] = {
         "/api/v1/imports",
         {"json": {"source": "http://127.0.0.1:9/feed.xml"}},
     ),
+    "api.analyze_episode": lambda s: ("POST", f"/api/v1/episodes/{s.episode}/analysis", {}),
+    "api.make_rendition": lambda s: (
+        "POST",
+        f"/api/v1/episodes/{s.episode}/renditions",
+        {"json": {"kind": "compatible"}},
+    ),
+    "api.drop_rendition": lambda s: ("DELETE", f"/api/v1/episodes/{s.episode}/renditions", {}),
+    "api.episode_waveform": lambda s: ("GET", f"/api/v1/episodes/{s.episode}/waveform", {}),
     "api.put_show_artwork": lambda s: (
         "PUT",
         f"/api/v1/shows/{s.show}/artwork",
@@ -123,6 +131,14 @@ ALLOWED_STATUS |= dict.fromkeys(
     ["api.delete_show_artwork", "api.delete_episode_artwork", "api.remove_transcript",
      "api.get_chapters", "api.delete_chapters"], 404
 )  # fmt: skip
+# The seeded episode's row names audio that was never stored (tests/listening/ runs these
+# on real files): let in, they answer that it is missing, already MP3, not rendered.
+ALLOWED_STATUS |= {
+    "api.analyze_episode": 404,
+    "api.make_rendition": 409,
+    "api.drop_rendition": 409,
+    "api.episode_waveform": 404,
+}
 
 
 def expected_status(endpoint: str, operation, caller: str) -> int:

@@ -6,6 +6,12 @@
  * seek, one player at a time, and the position remembered per episode (localStorage).
  * Keyboard: every control is a real button or range; inside a player, K or Space toggles,
  * J goes back 15 s, L forward 30 s, M mutes.
+ *
+ * Waveform: when the server names peaks (data-waveform, the audiowaveform JSON document of
+ * the episode's analysis), they are drawn under the seek bar with a tick at each chapter,
+ * the played part in the accent colour; clicking it seeks. It is decoration over the
+ * real seek bar: no peaks, a failed fetch or a malformed document leave the player as it
+ * was.
  */
 (function () {
   "use strict";
@@ -139,6 +145,101 @@
       self.renderState();
     });
     this.renderState();
+    this.loadWaveform();
+  };
+
+  Player.prototype.loadWaveform = function () {
+    var self = this;
+    var url = this.root.getAttribute("data-waveform");
+    this.canvas = this.root.querySelector("[data-waveform-canvas]");
+    if (!url || !this.canvas || !this.canvas.getContext || !window.fetch) return;
+    window
+      .fetch(url, { credentials: "omit" })
+      .then(function (response) {
+        if (!response.ok) throw new Error("no waveform");
+        return response.json();
+      })
+      .then(function (document) {
+        var peaks = Player.peaksOf(document);
+        if (!peaks) return;
+        self.peaks = peaks;
+        self.canvas.hidden = false;
+        self.root.classList.add("has-waveform");
+        self.canvas.addEventListener("click", function (event) {
+          var box = self.canvas.getBoundingClientRect();
+          var d = self.duration();
+          if (!d || !box.width) return;
+          self.seekTo(((event.clientX - box.left) / box.width) * d);
+        });
+        window.addEventListener("resize", function () {
+          self.drawWaveform(self.audio.currentTime, true);
+        });
+        self.drawWaveform(self.audio.currentTime, true);
+      })
+      .catch(function () {
+        /* No waveform: the seek bar alone does the job. */
+      });
+  };
+
+  // The min/max pairs of an audiowaveform JSON document (version 1 or 2, 8 or 16 bits),
+  // scaled to -1..1; null when it is not one.
+  Player.peaksOf = function (document) {
+    if (!document || !Array.isArray(document.data) || document.data.length < 2) return null;
+    var scale = document.bits === 16 ? 32768 : 128;
+    var channels = document.channels || 1;
+    var step = 2 * channels;
+    var peaks = [];
+    for (var i = 0; i + 1 < document.data.length; i += step) {
+      var low = Number(document.data[i]) / scale;
+      var high = Number(document.data[i + 1]) / scale;
+      if (!isFinite(low) || !isFinite(high)) return null;
+      peaks.push([low, high]);
+    }
+    return peaks.length ? peaks : null;
+  };
+
+  Player.prototype.drawWaveform = function (position, force) {
+    if (!this.peaks) return;
+    var canvas = this.canvas;
+    var ratio = window.devicePixelRatio || 1;
+    var width = Math.max(1, Math.round(canvas.clientWidth * ratio));
+    var height = Math.max(1, Math.round(canvas.clientHeight * ratio));
+    var d = this.duration();
+    var played = d ? Math.round(Math.min(1, position / d) * width) : 0;
+    if (!force && played === this.lastPlayed && width === canvas.width) return;
+    this.lastPlayed = played;
+    if (canvas.width !== width || canvas.height !== height) {
+      canvas.width = width;
+      canvas.height = height;
+    }
+    var context = canvas.getContext("2d");
+    var style = window.getComputedStyle(this.root);
+    var accent = style.getPropertyValue("--accent").trim() || "#b4442c";
+    context.clearRect(0, 0, width, height);
+    var peaks = this.peaks;
+    var middle = height / 2;
+    var bar = Math.max(1, Math.round(ratio));
+    for (var x = 0; x < width; x += bar + 1) {
+      var first = Math.floor((x / width) * peaks.length);
+      var last = Math.max(first + 1, Math.floor(((x + bar + 1) / width) * peaks.length));
+      var low = 0;
+      var high = 0;
+      for (var i = first; i < last && i < peaks.length; i++) {
+        low = Math.min(low, peaks[i][0]);
+        high = Math.max(high, peaks[i][1]);
+      }
+      var top = middle - high * middle;
+      var size = Math.max(1, (high - low) * middle);
+      context.fillStyle = x < played ? accent : "#b9b2a7";
+      context.fillRect(x, top, bar, size);
+    }
+    if (d) {
+      context.fillStyle = "#2b2622";
+      this.chapterButtons.forEach(function (button) {
+        var start = parseFloat(button.getAttribute("data-start"));
+        if (start > 0 && start < d) context.fillRect(Math.round((start / d) * width), 0, bar, height);
+      });
+    }
   };
 
   Player.prototype.play = function () {
@@ -185,6 +286,7 @@
     // CSSOM, not a style attribute: allowed by our CSP.
     this.seek.style.setProperty("--progress", percent + "%");
     this.markChapter(position);
+    this.drawWaveform(position, false);
   };
 
   Player.prototype.markChapter = function (position) {
@@ -252,7 +354,7 @@
     });
   }
 
-  window.PublisherPlayer = { formatTime: formatTime, players: Player.all };
+  window.PublisherPlayer = { formatTime: formatTime, players: Player.all, peaksOf: Player.peaksOf };
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", init);
   } else {
