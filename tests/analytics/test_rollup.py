@@ -14,7 +14,8 @@ from publisher.models import Download, DownloadDay, RolledUpDay, utcnow
 
 @pytest.fixture
 def auth(factory):
-    return {"Authorization": f"Bearer {factory.token()}"}
+    # An admin reads any show's stats (an editor only those of shows they are a member of).
+    return {"Authorization": f"Bearer {factory.token(factory.user(role='admin'))}"}
 
 
 @pytest.fixture

@@ -72,8 +72,12 @@ def test_direct_upload_creates_a_probed_episode(app, editor, factory, audio, s3_
     media = episode["media"]
     assert (media["size"], media["mime_type"], media["codec"]) == (len(data), "audio/x-m4a", "aac")
     assert media["sample_rate"] == 44100 and media["bitrate"] > 0
-    (key,) = bucket_keys(s3_client, s3_bucket)  # the staging object is gone
+    keys = bucket_keys(s3_client, s3_bucket)
+    waveforms = [k for k in keys if k.rsplit("/", 1)[-1].startswith("waveform-")]
+    (key,) = [k for k in keys if k not in waveforms]  # the staging object is gone
     assert key.endswith(f"/{episode['guid']}/interview.m4a")
+    # The upload queued the audio analysis, which ran next and stored the waveform.
+    assert len(waveforms) == 1 and waveforms[0].startswith(key.rsplit("/", 1)[0])
 
 
 def test_completing_with_not_audio_deletes_the_object(app, editor, factory, s3_client, s3_bucket):
