@@ -22,6 +22,14 @@ def app_config(hub):
     return {"WEBSUB_HUB": hub.url, "FEED_RECHECK_SECONDS": 0}
 
 
+@pytest.fixture(autouse=True)
+def _hub_runs_jobs_of(app, hub):
+    """Pings are jobs: the hub runs the queued ones before it answers what it received."""
+    hub.app = app
+    yield
+    hub.app = None
+
+
 def feed(show) -> str:
     return f"http://publisher.test/shows/{show.slug}/feed.xml"
 
