@@ -40,6 +40,8 @@ def app_config(backend, tmp_path):
         "IMPORT_CONCURRENCY": 4,
         "FEED_PAGE_SIZE": 1000,
         "IMPORT_ALLOW_PRIVATE_ADDRESSES": True,  # the feed is served on loopback
+        # 200 analyses would outlast the test (tests/jobs/test_analysis_kill.py kills one).
+        "AUDIO_ANALYZE_ON_UPLOAD": False,
     }
     if backend == "redis":
         config["REDIS_URL"] = redis_url(CONSUMER_DB)
@@ -53,7 +55,8 @@ def start_consumer(app, log: Path) -> subprocess.Popen:
     env = {**os.environ, "PUBLISHER_SECRET_KEY": "test-secret"}
     for key in ("SQLALCHEMY_DATABASE_URI", "MEDIA_ROOT", "PUBLIC_URL", "JOBS_QUEUE_FILE",
                 "JOBS_STALL_SECONDS", "JOBS_HEARTBEAT_SECONDS", "IMPORT_WORK_DIR",
-                "IMPORT_CONCURRENCY", "REDIS_URL", "IMPORT_ALLOW_PRIVATE_ADDRESSES"):  # fmt: skip
+                "IMPORT_CONCURRENCY", "REDIS_URL", "IMPORT_ALLOW_PRIVATE_ADDRESSES",
+                "AUDIO_ANALYZE_ON_UPLOAD"):  # fmt: skip
         value = app.config.get(key)
         if value is not None:
             env[f"PUBLISHER_{key}"] = json.dumps(value) if isinstance(value, bool) else str(value)
