@@ -20,11 +20,6 @@ PODCAST = "https://podcastindex.org/namespace/1.0"
 
 
 @pytest.fixture
-def editor(client, factory) -> ApiClient:
-    return ApiClient(client, factory.token(factory.user(role="editor")))
-
-
-@pytest.fixture
 def anon(client) -> ApiClient:
     return ApiClient(client)
 
