@@ -52,8 +52,8 @@ def main(argv: list[str]) -> int:
     from publisher.extensions import db
     from tests.browser.live import launch_chromium, silent_mp3_with_chapters
     from tests.browser.studio_support import live_studio, log_in
-    from tests.conftest import test_config
     from tests.s3server import FAKE_ENVIRONMENT, S3Server, start_moto
+    from tests.support.app import test_config
 
     out_dir = Path(argv[0] if argv else "docs/screenshots")
     out_dir.mkdir(parents=True, exist_ok=True)

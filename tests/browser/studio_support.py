@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tests.browser.live import live_site
-from tests.conftest import Factory, delete_all_rows, test_config
+from tests.support.app import delete_all_rows, test_config
+from tests.support.factory import Factory
 
 AXE = Path(__file__).resolve().parents[1] / ".node" / "node_modules" / "axe-core" / "axe.min.js"
 PASSWORD = "correct horse"

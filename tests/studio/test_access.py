@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from publisher.models import Show
-from tests.studio.conftest import csrf_token, sign_in
+from tests.support.studio import csrf_token, sign_in
 
 CALLERS = ["anonymous", "outsider", "member", "admin"]
 

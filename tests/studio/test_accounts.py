@@ -9,7 +9,7 @@ import pytest
 
 from publisher.extensions import db
 from publisher.models import ApiToken, ShowMember, User
-from tests.studio.conftest import PASSWORD, csrf_token, login, post
+from tests.support.studio import PASSWORD, csrf_token, login, post
 
 
 def _totp_user(app, factory, role="editor"):

@@ -11,7 +11,7 @@ import pytest
 
 from publisher.extensions import db
 from publisher.models import Article, ArticleAutosave, utcnow
-from tests.studio.conftest import csrf_token, post
+from tests.support.studio import csrf_token, post
 
 
 def _new(client, title="Draft piece") -> int:

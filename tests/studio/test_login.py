@@ -10,7 +10,7 @@ import pytest
 
 from publisher.extensions import db
 from publisher.models import User
-from tests.studio.conftest import PASSWORD, csrf_token, login, post
+from tests.support.studio import PASSWORD, csrf_token, login, post
 
 
 def test_login_page_names_its_fields_and_button(client):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import redis
 
-from tests.studio.conftest import login
+from tests.support.studio import login
 
 REDIS_URL = "redis://127.0.0.1:6379/13"  # the studio's test database: flushed here only
 LIMITS = {"STUDIO_LOGIN_LIMIT_PER_ACCOUNT": "3 per 15 minutes",

@@ -11,7 +11,7 @@ import pytest
 from publisher.extensions import db
 from publisher.models import Episode, Show, ShowMember
 from tests.s3server import bucket_keys
-from tests.studio.conftest import csrf_token, post
+from tests.support.studio import csrf_token, post
 
 
 def _token(client) -> str:
