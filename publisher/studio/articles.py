@@ -23,7 +23,7 @@ from publisher.studio.access import episode_for_editing
 from publisher.studio.article_forms import ArticleForm, NewArticleForm
 from publisher.studio.blueprint import bp
 from publisher.studio.forms import PostForm
-from publisher.studio.formtools import show_errors
+from publisher.studio.formtools import refused
 from publisher.studio.templating import user_zone
 from publisher.urls import absolute
 
@@ -102,9 +102,7 @@ def edit_article(article_id: int):
                 form.version.data = str(article.version)
                 conflict, status = article, 409
             except PublisherError as exc:
-                db.session.rollback()
-                show_errors(form, exc)
-                status = exc.status_code
+                status = refused(form, exc)
             else:
                 db.session.commit()
                 flash("The article is saved.", "success")

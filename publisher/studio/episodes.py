@@ -12,7 +12,7 @@ from publisher.studio.access import episode_for_editing, show_for_editing, studi
 from publisher.studio.blueprint import bp
 from publisher.studio.episode_forms import AudioForm, EpisodeForm
 from publisher.studio.forms import PostForm
-from publisher.studio.formtools import form_values, show_errors
+from publisher.studio.formtools import form_values, refused
 from publisher.studio.templating import user_zone
 
 
@@ -58,9 +58,7 @@ def edit_episode(slug: str, episode_id: int):
                 form.version.data = str(episode.version)  # saving again keeps these values
                 conflict, status = episode, 409
             except PublisherError as exc:
-                db.session.rollback()
-                show_errors(form, exc)
-                status = exc.status_code
+                status = refused(form, exc)
             else:
                 db.session.commit()
                 flash("The episode is saved.", "success")

@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField
 
 from publisher.exceptions import PublisherError
+from publisher.extensions import db
 
 
 def form_values(form: FlaskForm, names: list[str]) -> dict[str, Any]:
@@ -24,6 +25,14 @@ def form_values(form: FlaskForm, names: list[str]) -> dict[str, Any]:
         elif field.data is not None or isinstance(field, IntegerField):  # empty: cleared
             values[name] = field.data
     return values
+
+
+def refused(form: FlaskForm, exc: PublisherError) -> int:
+    """An operation refused the form: nothing it did is kept (rollback), its reasons go on
+    the fields they name, and the page answers with the refusal's status."""
+    db.session.rollback()
+    show_errors(form, exc)
+    return exc.status_code
 
 
 def show_errors(form: FlaskForm, exc: PublisherError) -> None:

@@ -15,7 +15,7 @@ from publisher.studio import queries
 from publisher.studio.access import admin_required, show_for_editing, studio_access
 from publisher.studio.blueprint import bp
 from publisher.studio.forms import PostForm
-from publisher.studio.formtools import form_values, show_errors
+from publisher.studio.formtools import form_values, refused
 from publisher.studio.show_forms import NewShowForm, ShowForm
 
 
@@ -41,9 +41,7 @@ def new_show():
                 if not current_user.is_admin:
                     memberships.add_member(show, current_user)
             except PublisherError as exc:
-                db.session.rollback()
-                show_errors(form, exc)
-                status = exc.status_code
+                status = refused(form, exc)
             else:
                 db.session.commit()
                 flash(
@@ -79,9 +77,7 @@ def edit_show(slug: str):
             try:
                 show_ops.update_show(show, form_values(form, ShowForm.field_names()))
             except PublisherError as exc:
-                db.session.rollback()
-                show_errors(form, exc)
-                status = exc.status_code
+                status = refused(form, exc)
             else:
                 db.session.commit()
                 flash("The show is saved.", "success")
