@@ -67,9 +67,7 @@ def test_analyze_again_queues_the_analysis_job(app, opus_episode):
         assert db.session.get(Job, queued[0].id).status == JobStatus.DONE
 
 
-def test_an_mp3_copy_becomes_the_enclosure_and_the_original_comes_back(
-    app, client, opus_episode
-):
+def test_an_mp3_copy_becomes_the_enclosure_and_the_original_comes_back(app, client, opus_episode):
     episode, editor = opus_episode
     get_queue(app).run_pending()
     answer = post(editor, page(episode.id, "audio/compatible/mp3"), follow_redirects=True)
