@@ -9,6 +9,8 @@ update (the API's PATCH), so both get the API's checks and messages.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from flask import (
@@ -19,7 +21,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 
@@ -325,10 +326,40 @@ def episode_listen(slug: str, episode_id: int):
         return redirect(url, code=302)
     if not path.exists():
         abort(404, "The episode's audio is missing from the media store.")
-    return send_file(
-        path,
-        mimetype=episode.mime_type or "application/octet-stream",
-        conditional=True,
-        etag=True,
-        max_age=0,
+    return _ranged_file(path, episode.mime_type or "application/octet-stream")
+
+
+LISTEN_CHUNK = 256 * 1024
+
+
+def _ranged_file(path: Path, mimetype: str) -> Response:
+    """The file, or the single byte range asked for (206; 416 when unsatisfiable)."""
+    size = path.stat().st_size
+    start, stop, status = 0, size, 200
+    headers = {"Accept-Ranges": "bytes"}
+    byte_range = request.range
+    if byte_range is not None and byte_range.units == "bytes" and len(byte_range.ranges) == 1:
+        span = byte_range.range_for_length(size)
+        if span is None:
+            return Response(status=416, headers={"Content-Range": f"bytes */{size}"})
+        start, stop = span
+        status = 206
+        headers["Content-Range"] = f"bytes {start}-{stop - 1}/{size}"
+    response = Response(
+        _chunks(path, start, stop - start), status=status, mimetype=mimetype, headers=headers
     )
+    response.headers["Content-Length"] = str(stop - start)
+    return response
+
+
+def _chunks(path: Path, start: int, length: int) -> Iterator[bytes]:
+    """The bytes in chunks; the file is closed even when the listener goes away midway
+    (the generator is closed, or collected, and its ``with`` ends)."""
+    with path.open("rb") as handle:
+        handle.seek(start)
+        while length > 0:
+            data = handle.read(min(LISTEN_CHUNK, length))
+            if not data:
+                return
+            length -= len(data)
+            yield data

@@ -52,6 +52,7 @@ def test_the_page_shows_the_pending_analysis_then_its_findings(app, opus_episode
     assert "data-job-status>done" in html and 'aria-valuenow="100"' in html
     assert "LUFS integrated" in html
     assert "Apple Podcasts" in html  # the not-Apple-playable finding, in the API's words
+    assert 'href="#renditions-h">Make a copy for Apple, below' in html  # what to do about it
     assert "Make an MP3 copy for Apple" in html and "Restore the original" not in html
 
 

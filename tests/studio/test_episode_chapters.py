@@ -377,6 +377,10 @@ def test_the_waveform_editor_reads_a_drafts_audio_and_peaks_as_a_member(
     )
     assert ranged.status_code == 206 and ranged.data == stored.data[:10]
     ranged.close()
+    beyond = editor.get(
+        page("harbour", stored.episode.id, "listen"), headers={"Range": "bytes=999999999-"}
+    )
+    assert beyond.status_code == 416
     # The public addresses stay closed for the draft; outsiders get nothing.
     assert app.test_client().get(stored.url).status_code == 404
     _, outsider = producers.editor()
