@@ -173,6 +173,12 @@ def test_a_range_dragged_on_the_waveform_becomes_a_soundbite(studio, page, audio
     assert bite["title"] == "The storm"
     assert bite["start_time"] == pytest.approx(10, abs=3)
     assert bite["duration"] == pytest.approx(20, abs=4)
+    # The Audio page of the same episode: its finished analysis job and its findings.
+    page.get_by_role("navigation", name="Episode").get_by_role("link", name="Audio").click()
+    expect(page.get_by_role("heading", name="Audio checks")).to_be_visible()
+    expect(page.get_by_role("progressbar")).to_have_attribute("aria-valuenow", "100")
+    expect(page.get_by_role("button", name="Normalize loudness")).to_be_visible()
+    assert axe_violations(page) == []
 
 
 def test_without_a_waveform_the_list_still_works(studio, page, audio):

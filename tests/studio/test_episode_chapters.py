@@ -386,3 +386,34 @@ def test_the_waveform_editor_reads_a_drafts_audio_and_peaks_as_a_member(
     _, outsider = producers.editor()
     assert outsider.get(page("harbour", stored.episode.id, "listen")).status_code == 403
     assert outsider.get(page("harbour", stored.episode.id, "waveform.json")).status_code == 403
+
+
+def test_too_many_soundbites_and_hostile_rows_change_nothing(app, producers, setup):
+    _, episode, editor = setup
+    post(editor, page("harbour", episode.id, "soundbites"), bites(("0", "20", "Kept")))
+    many = bites(*[(str(i), "20", f"B{i}") for i in range(51)])
+    answer = post(editor, page("harbour", episode.id, "soundbites"), many)
+    assert answer.status_code == 422
+    assert "50" in answer.get_data(as_text=True)
+    huge = bites(*[(str(i), "20", "") for i in range(700)])
+    assert post(editor, page("harbour", episode.id, "soundbites"), huge).status_code == 413
+    answer = post(editor, page("harbour", episode.id, "soundbites"), bites(("soon", "20", "")))
+    assert answer.status_code == 400 and "h:mm:ss" in answer.get_data(as_text=True)
+    _, outsider = producers.editor()
+    outsider_answer = post(
+        outsider, page("harbour", episode.id, "soundbites"), bites(("0", "30", ""))
+    )
+    assert outsider_answer.status_code == 403
+    no_csrf = editor.post(page("harbour", episode.id, "soundbites"), data=bites(("0", "30", "")))
+    assert no_csrf.status_code == 400
+    no_csrf = editor.post(
+        page("harbour", episode.id, "chapters/import"),
+        data={"file": (io.BytesIO(b'{"chapters": [{"startTime": 0}]}'), "c.json")},
+        content_type="multipart/form-data",
+    )
+    assert no_csrf.status_code == 400
+    assert chapters_of(app, episode.id) is None
+    with app.app_context():
+        assert db.session.get(Episode, episode.id).soundbites == [
+            {"start_time": 0.0, "duration": 20.0, "title": "Kept"}
+        ]
