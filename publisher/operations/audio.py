@@ -375,7 +375,14 @@ def request_restore_job(episode: Episode, user_id: int | None = None) -> Job:
 
 def audio_jobs(episode: Episode, limit: int = 20) -> list[Job]:
     """The latest audio jobs about this episode, newest first."""
-    recent = db.session.scalars(
-        select(Job).where(Job.kind.in_(AUDIO_JOBS)).order_by(Job.created_at.desc()).limit(200)
+    return list(
+        db.session.scalars(
+            select(Job)
+            .where(
+                Job.kind.in_(AUDIO_JOBS),
+                Job.arguments["episode_id"].as_integer() == episode.id,
+            )
+            .order_by(Job.created_at.desc())
+            .limit(limit)
+        )
     )
-    return [job for job in recent if (job.arguments or {}).get("episode_id") == episode.id][:limit]

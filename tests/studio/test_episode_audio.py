@@ -126,3 +126,13 @@ def test_outsiders_anonymous_and_forged_posts_queue_nothing(app, producers, opus
     anonymous = app.test_client().post(page(episode.id, "audio/normalize"))
     assert anonymous.status_code in (302, 400)
     assert jobs_of(app, "audio.render") == []
+
+
+def test_each_page_shows_its_own_episodes_jobs(app, factory, producers):
+    show = factory.show(slug="harbour")
+    first, second = factory.episode(show=show), factory.episode(show=show)
+    _, editor = producers.editor(show)
+    assert post(editor, page(first.id, "audio/analysis")).status_code == 302
+    (job,) = jobs_of(app, "audio.analyze")
+    assert f'data-job-id="{job.id}"' in editor.get(page(first.id)).get_data(as_text=True)
+    assert "data-job-id" not in editor.get(page(second.id)).get_data(as_text=True)
