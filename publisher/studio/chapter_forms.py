@@ -101,9 +101,14 @@ class ChapterRow(Form):
         return chapter
 
     def fill(self, chapter: dict[str, Any]) -> None:
-        self.start.data = format_time(float(chapter.get("startTime", 0)))
+        start = chapter.get("startTime")
+        if isinstance(start, int | float) and not isinstance(start, bool) and start >= 0:
+            self.start.data = format_time(float(start))
+        else:
+            self.start.data = ""
         for name in ("title", "url", "img"):
-            getattr(self, name).data = chapter.get(name, "")
+            value = chapter.get(name, "")
+            getattr(self, name).data = value if isinstance(value, str) else ""
         kept = {key: chapter[key] for key in KEPT_KEYS if key in chapter}
         self.kept.data = json.dumps(kept) if kept else ""
 

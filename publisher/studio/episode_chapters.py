@@ -86,6 +86,13 @@ def _place_errors(form: Any, rows_field: Any, sent: list[int], exc: PublisherErr
         form.form_errors.append(exc.message)
 
 
+def _stored_chapters(episode: Episode) -> list[dict[str, Any]]:
+    """The episode's chapters as stored (a document from the API, the file or an import)."""
+    document = episode.chapters if isinstance(episode.chapters, dict) else {}
+    chapters = document.get("chapters")
+    return [c for c in chapters if isinstance(c, dict)] if isinstance(chapters, list) else []
+
+
 def _too_many_rows(rows_field: Any) -> bool:
     return len(rows_field.entries) > MAX_ROWS
 
@@ -101,7 +108,7 @@ def episode_chapters(slug: str, episode_id: int):
     form = ChaptersForm()
     status = 200
     if request.method == "GET":
-        for chapter in (episode.chapters or {}).get("chapters", []):
+        for chapter in _stored_chapters(episode):
             form.chapters.append_entry()
             form.chapters.entries[-1].form.fill(chapter)
     if request.method == "POST":
@@ -134,7 +141,8 @@ def _save_chapters(episode: Episode, form: ChaptersForm) -> int:
             "The list is empty: to remove every chapter, use “Clear the chapters” below."
         )
         return 400
-    document = {k: v for k, v in (episode.chapters or {}).items() if k != "chapters"}
+    stored = episode.chapters if isinstance(episode.chapters, dict) else {}
+    document = {k: v for k, v in stored.items() if k != "chapters"}
     document["chapters"] = [rows[i].chapter() for i in sent]
     try:
         file_ops.set_chapters(episode, document)
@@ -191,7 +199,7 @@ def import_chapters(slug: str, episode_id: int):
     elif not file_form.file.errors:
         file_form.form_errors.append("The form expired; reload the page and try again.")
     form = ChaptersForm(formdata=None)
-    for chapter in (episode.chapters or {}).get("chapters", []):
+    for chapter in _stored_chapters(episode):
         form.chapters.append_entry()
         form.chapters.entries[-1].form.fill(chapter)
     for _ in range(BLANK_ROWS):

@@ -417,3 +417,13 @@ def test_too_many_soundbites_and_hostile_rows_change_nothing(app, producers, set
         assert db.session.get(Episode, episode.id).soundbites == [
             {"start_time": 0.0, "duration": 20.0, "title": "Kept"}
         ]
+
+
+def test_odd_stored_chapters_still_open_in_the_list(app, factory, producers):
+    show = factory.show(slug="harbour")
+    document = {"chapters": [{"startTime": "soon", "title": 7}, "junk", {"startTime": 3.5}]}
+    episode = factory.episode(show=show, chapters=document)
+    _, editor = producers.editor(show)
+    answer = editor.get(page("harbour", episode.id))
+    assert answer.status_code == 200
+    assert 'value="0:00:03.5"' in answer.get_data(as_text=True)
