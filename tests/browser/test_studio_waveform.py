@@ -173,6 +173,16 @@ def test_a_range_dragged_on_the_waveform_becomes_a_soundbite(studio, page, audio
     assert bite["title"] == "The storm"
     assert bite["start_time"] == pytest.approx(10, abs=3)
     assert bite["duration"] == pytest.approx(20, abs=4)
+    # A second one typed in the list and moved up: the saved order is the order shown.
+    page.get_by_label("Start of soundbite 2").fill("0:40")
+    page.get_by_label("Duration (seconds) of soundbite 2").fill("15")
+    page.get_by_label("Title of soundbite 2").fill("The calm")
+    page.get_by_role("button", name="Move soundbite 2 up").click()
+    expect(page.get_by_label("Title of soundbite 1")).to_have_value("The calm")
+    page.get_by_role("button", name="Save soundbites").click()
+    expect(page.get_by_text("The soundbites are saved (2)")).to_be_visible()
+    titles = [b["title"] for b in stored(studio, episode.id).soundbites]
+    assert titles == ["The calm", "The storm"]
     # The Audio page of the same episode: its finished analysis job and its findings.
     page.get_by_role("navigation", name="Episode").get_by_role("link", name="Audio").click()
     expect(page.get_by_role("heading", name="Audio checks")).to_be_visible()

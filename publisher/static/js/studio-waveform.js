@@ -90,9 +90,10 @@
       if (input.type === "checkbox") input.checked = false;
       else input.value = "";
     });
-    row.querySelectorAll("[data-play-row]").forEach(function (el) { el.remove(); });
+    row.querySelectorAll("[data-play-row], [data-move]").forEach(function (el) { el.remove(); });
     this.body.appendChild(row);
     this.renumber();
+    if (this.onMove !== undefined) this.moveButtons(row, this.onMove);
     return row;
   };
 
@@ -106,12 +107,13 @@
     var noun = this.noun;
     this.all().forEach(function (row, position) {
       var number = position + 1;
-      var cell = row.querySelector("[data-row-number]");
+      var cell = row.querySelector("[data-number]");
       if (cell) cell.textContent = String(number);
       row.querySelectorAll("label.visually-hidden, label .visually-hidden").forEach(function (label) {
         label.textContent = label.textContent.replace(new RegExp(noun + " \\d+$"), noun + " " + number);
       });
     });
+    this.labelMoves();
   };
 
   Rows.prototype.sortByStart = function () {
@@ -125,6 +127,63 @@
     });
     rows.forEach(function (row) { self.body.appendChild(row); });
     this.renumber();
+  };
+
+  // Move a row's values up or down (the fields keep their names, so the saved order is
+  // the order shown); the waveform's markers follow through ``onMove``.
+  Rows.prototype.addMoveButtons = function (onMove) {
+    var self = this;
+    this.all().forEach(function (row) { self.moveButtons(row, onMove); });
+  };
+
+  Rows.prototype.moveButtons = function (row, onMove) {
+    var self = this;
+    var cell = row.querySelector("[data-row-number]");
+    if (!cell || cell.querySelector("[data-move]")) return;
+    [["up", "↑"], ["down", "↓"]].forEach(function (pair) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "link-button";
+      button.setAttribute("data-move", pair[0]);
+      button.textContent = pair[1];
+      button.addEventListener("click", function () {
+        var rows = self.all();
+        var at = rows.indexOf(row);
+        var other = rows[pair[0] === "up" ? at - 1 : at + 1];
+        if (!other) return;
+        self.swap(row, other);
+        if (onMove) { onMove(row); onMove(other); }
+        var again = other.querySelector("[data-move='" + pair[0] + "']");
+        if (again) again.focus();
+      });
+      cell.appendChild(document.createTextNode(" "));
+      cell.appendChild(button);
+    });
+    this.labelMoves();
+  };
+
+  Rows.prototype.labelMoves = function () {
+    var noun = this.noun;
+    this.all().forEach(function (row, position) {
+      row.querySelectorAll("[data-move]").forEach(function (button) {
+        button.setAttribute("aria-label", "Move " + noun + " " + (position + 1) + " " + button.getAttribute("data-move"));
+      });
+    });
+  };
+
+  Rows.prototype.swap = function (a, b) {
+    var inputsA = a.querySelectorAll("input"), inputsB = b.querySelectorAll("input");
+    for (var i = 0; i < inputsA.length && i < inputsB.length; i++) {
+      if (inputsA[i].type === "checkbox") {
+        var checked = inputsA[i].checked;
+        inputsA[i].checked = inputsB[i].checked;
+        inputsB[i].checked = checked;
+      } else {
+        var value = inputsA[i].value;
+        inputsA[i].value = inputsB[i].value;
+        inputsB[i].value = value;
+      }
+    }
   };
 
   // ------------------------------------------------------------------------ the waveform
@@ -326,8 +385,14 @@
       if (sort) sort.addEventListener("click", function () { rows.sortByStart(); });
     }
     var section = document.querySelector("[data-waveform-editor][data-waveform-src]");
+    var editor = null;
     if (section && window.peaks && section.querySelector("[data-waveform-audio]")) {
-      new Editor(section, rows).start();
+      editor = new Editor(section, rows);
+      editor.start();
+    }
+    if (form.hasAttribute("data-reorder")) {
+      rows.onMove = function (row) { if (editor) editor.sync(row); };
+      rows.addMoveButtons(rows.onMove);
     }
   });
 
