@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from publisher.models import Episode, Show
+from publisher.operations.elements import soundbite_warnings
 from publisher.podcasting import podcastindex
 from publisher.podcasting.apple import APPLE_ENCLOSURE_TYPES, enclosure_type, feed_category
 
-SOUNDBITE_MIN, SOUNDBITE_MAX = 15, 120
 # What Apple will not play, named for people.
 AUDIO_NAMES = {
     "audio/ogg": "Ogg (Vorbis or Opus)",
@@ -52,11 +52,6 @@ def people(persons: Any, *, default_role: str) -> list[dict[str, str]]:
     return [p for p in found if p]
 
 
-def soundbites(raw: Any) -> list[dict[str, Any]]:
-    found = (podcastindex.normalize_soundbite(b) for b in (raw if isinstance(raw, list) else []))
-    return [b for b in found if b]
-
-
 def apple_audio_warning(mime_type: str | None) -> str | None:
     """A sentence when Apple Podcasts will not play this audio type, else None."""
     if not mime_type or enclosure_type(mime_type) in APPLE_ENCLOSURE_TYPES:
@@ -69,25 +64,9 @@ def apple_audio_warning(mime_type: str | None) -> str | None:
     )
 
 
-def soundbite_warnings(raw: Any) -> list[str]:
-    warnings = []
-    for bite in soundbites(raw):
-        if not SOUNDBITE_MIN <= bite["duration"] <= SOUNDBITE_MAX:
-            warnings.append(
-                f"The soundbite at {bite['start_time']:g} s lasts {bite['duration']:g} s; apps "
-                f"expect {SOUNDBITE_MIN} to {SOUNDBITE_MAX} seconds."
-            )
-    return warnings
-
-
 def episode_warnings(episode: Episode) -> list[str]:
     warnings = []
     audio = apple_audio_warning(episode.mime_type) if episode.storage_key else None
     if audio:
         warnings.append(audio)
-    warnings += soundbite_warnings(episode.soundbites)
-    duration = episode.duration_seconds
-    for bite in soundbites(episode.soundbites):
-        if duration is not None and bite["start_time"] + bite["duration"] > duration + 1:
-            warnings.append(f"The soundbite at {bite['start_time']:g} s ends after the audio.")
-    return warnings
+    return warnings + soundbite_warnings(episode.soundbites, episode.duration_seconds)

@@ -28,6 +28,7 @@ from publisher.api.schemas import (
 from publisher.extensions import db
 from publisher.models import Article, Episode, Show
 from publisher.operations import audio
+from publisher.operations.elements import soundbites
 from publisher.podcasting.artwork import copy_sides
 from publisher.podcasting.transcripts import TYPES as TRANSCRIPT_TYPES
 from publisher.urls import (
@@ -157,7 +158,7 @@ def episode_out(episode: Episode, now: datetime, private: bool = False) -> Episo
         itunes_title=episode.itunes_title,
         block=episode.block,
         persons=[PersonOut(**p) for p in elements.people(episode.persons, default_role="guest")],
-        soundbites=[SoundbiteOut(**b) for b in elements.soundbites(episode.soundbites)],
+        soundbites=[SoundbiteOut(**b) for b in soundbites(episode.soundbites)],
         artwork=artwork_out(episode),
         transcripts=[transcript_out(episode, t) for t in episode.transcripts],
         chapters_url=chapters_url(episode) if episode.chapters else None,

@@ -27,6 +27,9 @@ def register_tasks(registry: Registry) -> None:
     registry.task("imports.run", run_import, max_attempts=5, retry_delay=30)
     # audio: measure an episode's audio after upload or replacement (docs/audio.md).
     registry.task("audio.analyze", analyze_audio, max_attempts=3)
+    # audio: a rendition becomes the enclosure, or the uploaded file again (the studio).
+    registry.task("audio.render", render_audio, max_attempts=2)
+    registry.task("audio.restore", restore_audio, max_attempts=2)
     # analytics: daily rollup of downloads (and retention), byte-progress pruning.
     registry.task("stats.rollup", rollup_downloads)
     registry.task("stats.prune", prune_progress)
@@ -93,6 +96,42 @@ def analyze_audio(job: JobContext, episode_id: int) -> dict[str, Any]:
         return {"skipped": f"episode {episode_id} no longer exists"}
     db.session.commit()
     return {"episode_id": episode_id, "status": str(analysis.status)}
+
+
+def render_audio(
+    job: JobContext, episode_id: int, kind: str, codec: str | None = None
+) -> dict[str, Any]:
+    """A rendition as the enclosure (``operations.audio.make_rendition``), then its
+    analysis, as the API's POST /renditions does in the request."""
+    from publisher.extensions import db
+    from publisher.operations.audio import analyze_episode, make_rendition
+
+    job.progress(done=0, total=2)
+    episode = make_rendition(episode_id, kind, codec)
+    db.session.commit()
+    job.progress(done=1, total=2)
+    analysis = analyze_episode(episode_id)
+    db.session.commit()
+    job.progress(done=2, total=2)
+    return {"episode_id": episode_id, "kind": kind, "mime_type": episode.mime_type,
+            "analysis": str(analysis.status)}  # fmt: skip
+
+
+def restore_audio(job: JobContext, episode_id: int) -> dict[str, Any]:
+    """The uploaded file as the enclosure again, then its analysis (DELETE /renditions)."""
+    from publisher.exceptions import Conflict
+    from publisher.extensions import db
+    from publisher.operations.audio import analyze_episode, drop_rendition
+
+    try:
+        drop_rendition(episode_id)
+    except Conflict:  # a re-run after a crash past the commit: already restored
+        db.session.rollback()
+    else:
+        db.session.commit()
+    analysis = analyze_episode(episode_id)
+    db.session.commit()
+    return {"episode_id": episode_id, "analysis": str(analysis.status)}
 
 
 def prune_progress(job: JobContext) -> dict[str, Any]:

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from flask import current_app
+from sqlalchemy import select
 
 from publisher.audio.decode import AudioDecodeError
 from publisher.audio.findings import APPLE_CODECS, Targets, findings_for
@@ -50,6 +51,7 @@ from publisher.models import (
     AnalysisStatus,
     AudioAnalysis,
     Episode,
+    Job,
     RenditionKind,
     utcnow,
 )
@@ -155,14 +157,10 @@ def current_analysis(episode: Episode) -> AudioAnalysis | None:
 # ---------------------------------------------------------------------------- renditions
 
 
-def make_rendition(episode_id: int, kind: str, codec: str | None = None) -> Episode:
-    """Encode a rendition from the uploaded file and make it the enclosure (flushed).
-
-    ``kind``: ``normalized`` (loudness to the target, same codec and bitrate when Apple
-    plays it, else ``codec``) or ``compatible`` (MP3/AAC for Opus, FLAC, Ogg, WAV).
-    The episode's guid and enclosure URL stay; the uploaded file stays too."""
+def check_rendition(episode: Episode, kind: str, codec: str | None = None) -> RenditionKind:
+    """The rendition kind, if this episode can have one of it (422 / 409 otherwise)."""
     try:
-        kind = RenditionKind(kind)
+        checked = RenditionKind(kind)
     except ValueError:
         raise ValidationError(
             f"Unknown rendition '{kind}': use normalized or compatible.",
@@ -173,14 +171,25 @@ def make_rendition(episode_id: int, kind: str, codec: str | None = None) -> Epis
             f"Renditions are encoded as mp3 or aac, not '{codec}'.",
             details=[{"field": "codec", "message": "Use mp3 or aac."}],
         )
-    episode = _episode(episode_id)
-    original = episode.alternate_enclosure
-    source = _Source(original or episode)
-    if kind == RenditionKind.COMPATIBLE and source.codec in APPLE_CODECS:
+    source = _Source(episode.alternate_enclosure or episode)
+    if checked == RenditionKind.COMPATIBLE and source.codec in APPLE_CODECS:
         raise Conflict(
             f"The uploaded file is {source.codec.upper()}, which Apple Podcasts plays: "
             "there is nothing to convert. Ask for a normalized rendition instead."
         )
+    return checked
+
+
+def make_rendition(episode_id: int, kind: str, codec: str | None = None) -> Episode:
+    """Encode a rendition from the uploaded file and make it the enclosure (flushed).
+
+    ``kind``: ``normalized`` (loudness to the target, same codec and bitrate when Apple
+    plays it, else ``codec``) or ``compatible`` (MP3/AAC for Opus, FLAC, Ogg, WAV).
+    The episode's guid and enclosure URL stay; the uploaded file stays too."""
+    episode = _episode(episode_id)
+    kind = check_rendition(episode, kind, codec)
+    original = episode.alternate_enclosure
+    source = _Source(original or episode)
     plan = _plan(kind, codec, source)
     storage = get_storage()
     with tempfile.TemporaryDirectory(prefix="publisher-rendition-") as folder:
@@ -325,3 +334,55 @@ def discard_derived(episode: Episode) -> None:
     commit: ``derived_audio_keys``)."""
     episode.audio_analysis = None
     episode.alternate_enclosure = None
+
+
+# ---------------------------------------------------------------------------- jobs
+
+# The job kinds that work on an episode's audio (registered in publisher/jobs/tasks.py).
+ANALYZE_JOB, RENDER_JOB, RESTORE_JOB = "audio.analyze", "audio.render", "audio.restore"
+AUDIO_JOBS = (ANALYZE_JOB, RENDER_JOB, RESTORE_JOB)
+
+
+def request_analysis_job(episode: Episode, user_id: int | None = None) -> Job:
+    """Queue a new analysis of the episode's audio (sent once the caller commits)."""
+    _episode(episode.id)
+    title = f"Analyze {episode.title}"[:500]
+    return Job.request(ANALYZE_JOB, {"episode_id": episode.id}, title=title, user_id=user_id)
+
+
+def request_rendition_job(
+    episode: Episode, kind: str, codec: str | None = None, user_id: int | None = None
+) -> Job:
+    """Queue a rendition (checked now, made by the job: ``make_rendition`` then a new
+    analysis). Refused like ``make_rendition`` when it cannot be made."""
+    _episode(episode.id)
+    checked = check_rendition(episode, kind, codec)
+    arguments: dict[str, Any] = {"episode_id": episode.id, "kind": str(checked)}
+    if codec:
+        arguments["codec"] = codec
+    title = f"{checked.capitalize()} rendition of {episode.title}"[:500]
+    return Job.request(RENDER_JOB, arguments, title=title, user_id=user_id)
+
+
+def request_restore_job(episode: Episode, user_id: int | None = None) -> Job:
+    """Queue ``drop_rendition`` (and a new analysis); 409 when there is no rendition."""
+    _episode(episode.id)
+    if episode.alternate_enclosure is None:
+        raise Conflict("The enclosure already is the uploaded file: there is no rendition.")
+    title = f"Restore the original of {episode.title}"[:500]
+    return Job.request(RESTORE_JOB, {"episode_id": episode.id}, title=title, user_id=user_id)
+
+
+def audio_jobs(episode: Episode, limit: int = 20) -> list[Job]:
+    """The latest audio jobs about this episode, newest first."""
+    return list(
+        db.session.scalars(
+            select(Job)
+            .where(
+                Job.kind.in_(AUDIO_JOBS),
+                Job.arguments["episode_id"].as_integer() == episode.id,
+            )
+            .order_by(Job.created_at.desc())
+            .limit(limit)
+        )
+    )

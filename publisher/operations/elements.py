@@ -159,6 +159,32 @@ def checked_description(description: str) -> str:
     return elements.check_description(description)
 
 
+SOUNDBITE_MIN, SOUNDBITE_MAX = 15, 120
+
+
+def soundbites(raw: Any) -> list[dict[str, Any]]:
+    """The usable soundbites of a stored list (anything malformed left out)."""
+    found = (podcastindex.normalize_soundbite(b) for b in (raw if isinstance(raw, list) else []))
+    return [b for b in found if b]
+
+
+def soundbite_warnings(raw: Any, duration: float | None = None) -> list[str]:
+    """What apps will not like about these soundbites (saved anyway): a length outside
+    15-120 s, or an end after the audio's."""
+    warnings = []
+    bites = soundbites(raw)
+    for bite in bites:
+        if not SOUNDBITE_MIN <= bite["duration"] <= SOUNDBITE_MAX:
+            warnings.append(
+                f"The soundbite at {bite['start_time']:g} s lasts {bite['duration']:g} s; apps "
+                f"expect {SOUNDBITE_MIN} to {SOUNDBITE_MAX} seconds."
+            )
+    for bite in bites:
+        if duration is not None and bite["start_time"] + bite["duration"] > duration + 1:
+            warnings.append(f"The soundbite at {bite['start_time']:g} s ends after the audio.")
+    return warnings
+
+
 def episode_columns(episode: Episode, fields: dict[str, Any]) -> dict[str, Any]:
     """The API's episode element fields as checked column values."""
     elements.check_https(_urls_of(fields), current_app.config["PUBLIC_URL"])

@@ -19,6 +19,8 @@ def init_app(app: Flask) -> None:
         account,
         articles,
         dashboard,
+        episode_audio,
+        episode_chapters,
         episodes,
         shows,
         stats,

@@ -84,6 +84,30 @@ ROUTES: dict[str, tuple[str, Callable[[Site], tuple[str, str, dict[str, Any]]]]]
         "GET", f"/studio/preview-link/article/{s.article}", {})),
     "studio.suggest_tags": ("editor", lambda s: ("GET", "/studio/tags/suggest?q=a", {})),
     "studio.search_episodes": ("editor", lambda s: ("GET", "/studio/episodes/search?q=a", {})),
+    "studio.episode_chapters": ("member", lambda s: (
+        "GET", f"/studio/shows/{s.show}/episodes/{s.episode}/chapters", {})),
+    "studio.import_chapters": ("member", lambda s: (
+        "POST", f"/studio/shows/{s.show}/episodes/{s.episode}/chapters/import", {})),
+    "studio.export_chapters": ("member", lambda s: (
+        "GET", f"/studio/shows/{s.show}/episodes/{s.episode}/chapters.json", {})),
+    "studio.clear_chapters": ("member", lambda s: (
+        "POST", f"/studio/shows/{s.show}/episodes/{s.episode}/chapters/clear", {})),
+    "studio.episode_soundbites": ("member", lambda s: (
+        "GET", f"/studio/shows/{s.show}/episodes/{s.episode}/soundbites", {})),
+    "studio.episode_waveform": ("member", lambda s: (
+        "GET", f"/studio/shows/{s.show}/episodes/{s.episode}/waveform.json", {})),
+    "studio.episode_listen": ("member", lambda s: (
+        "GET", f"/studio/shows/{s.show}/episodes/{s.episode}/listen", {})),
+    "studio.episode_audio": ("member", lambda s: (
+        "GET", f"/studio/shows/{s.show}/episodes/{s.episode}/audio", {})),
+    "studio.analyze_episode_audio": ("member", lambda s: (
+        "POST", f"/studio/shows/{s.show}/episodes/{s.episode}/audio/analysis", {})),
+    "studio.normalize_episode_audio": ("member", lambda s: (
+        "POST", f"/studio/shows/{s.show}/episodes/{s.episode}/audio/normalize", {})),
+    "studio.compatible_episode_audio": ("member", lambda s: (
+        "POST", f"/studio/shows/{s.show}/episodes/{s.episode}/audio/compatible/mp3", {})),
+    "studio.restore_episode_audio": ("member", lambda s: (
+        "POST", f"/studio/shows/{s.show}/episodes/{s.episode}/audio/original", {})),
 }  # fmt: skip
 
 
