@@ -20,6 +20,7 @@ def init_app(app: Flask) -> None:
         articles,
         dashboard,
         episodes,
+        show_checks,
         shows,
         stats,
         templating,
