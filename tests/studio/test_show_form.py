@@ -210,3 +210,181 @@ def test_every_field_goes_from_the_form_to_the_row_and_the_feed(app, producers, 
         "explicit",
     ):
         assert getattr(after, name) == getattr(before, name), name
+
+
+def _minimal(**extra) -> dict:
+    return {"title": "Small", "status": "published", "language": "en",
+            "show_type": "episodic", "medium": "podcast", **extra}  # fmt: skip
+
+
+def test_rows_can_be_added_emptied_and_removed(app, producers, factory):
+    show = factory.show(slug="rows", hosts=[{"name": "Old Host", "role": "host", "group": "cast"}])
+    _editor, client = producers.editor(show)
+    page = client.get("/studio/shows/rows/edit").get_data(as_text=True)
+    assert 'value="Old Host"' in page
+    # Without JavaScript: the stored row plus two empty ones, three category rows.
+    assert 'name="persons-2-name"' in page and 'name="persons-3-name"' not in page
+    assert 'name="categories-2-category"' in page and 'name="txt-0-text"' in page
+    data = form_fields(page)
+    data.update({"persons-0-name": "", "persons-2-name": "New Host",
+                 "categories-0-category": "", "categories-0-subcategory": "",
+                 "funding-1-url": "https://tip.example/"})  # fmt: skip
+    assert client.post("/studio/shows/rows/edit", data=data).status_code == 302
+    saved = _show(app, "rows")
+    assert saved.hosts == [{"name": "New Host", "role": "host", "group": "cast"}]
+    assert (saved.category, saved.subcategory, saved.extra_categories) == ("", "", [])
+    assert (saved.funding_url, saved.funding_text) == ("https://tip.example/", "")
+
+
+def test_an_operation_error_lands_on_the_row_and_field_it_names(app, producers, factory):
+    show = factory.show(slug="errs", title="Before")
+    _editor, client = producers.editor(show)
+    data = _minimal(**{
+        "title": "After",
+        "persons-0-name": "Fine Person",
+        "persons-1-name": "",  # blank rows are not counted: the bad one is sent second
+        "persons-2-name": "Bad Href",
+        "persons-2-href": "ftp://nope.example/",
+        "categories-0-category": "News",
+        "categories-1-category": "Leisure",
+        "categories-1-subcategory": "Daily News",
+    })  # fmt: skip
+    response = post(client, "/studio/shows/errs/edit", data)
+    assert response.status_code == 422
+    page = lxml_page(response)
+    href_error = page.get_element_by_id("persons-2-href-error").text_content()
+    assert "http" in href_error
+    assert page.get_element_by_id("persons-2-href").get("aria-invalid") == "true"
+    assert _show(app, "errs").title == "Before"  # nothing half-written
+    # The submitted values are kept on the page.
+    assert page.get_element_by_id("persons-2-name").get("value") == "Bad Href"
+
+    data["persons-2-href"] = "https://fine.example/"
+    response = post(client, "/studio/shows/errs/edit", data)
+    assert response.status_code == 422
+    page = lxml_page(response)
+    rows = page.find_class("list-row")
+    category_rows = [
+        row
+        for row in rows
+        if row.find(".//select[@name]") is not None
+        and row.find(".//select[@name]").get("name").startswith("categories-")
+    ]
+    assert "not a subcategory" in category_rows[1].text_content()
+    assert "not a subcategory" not in category_rows[0].text_content()
+    assert _show(app, "errs").title == "Before"
+
+
+def lxml_page(response):
+    import lxml.html
+
+    return lxml.html.fromstring(response.get_data(as_text=True))
+
+
+def test_a_person_with_an_unknown_role_is_refused_on_its_row(producers, factory):
+    show = factory.show(slug="roles")
+    _editor, client = producers.editor(show)
+    data = _minimal(**{"persons-0-name": "Someone", "persons-0-role": "wizard"})
+    response = post(client, "/studio/shows/roles/edit", data)
+    assert response.status_code == 400  # not one of the offered roles
+    assert "Not a valid choice" in response.get_data(as_text=True)
+    data = _minimal(**{"persons-0-name": "Someone", "persons-0-role": "host",
+                       "persons-0-group": "writing"})  # fmt: skip
+    response = post(client, "/studio/shows/roles/edit", data)
+    assert response.status_code == 422
+    assert "not in the group" in lxml_page(response).find_class("list-row")[0].text_content()
+
+
+def test_too_many_rows_are_refused_with_the_limit_and_the_rest_never_read(app, producers, factory):
+    show = factory.show(slug="many", title="Before")
+    _editor, client = producers.editor(show)
+    data = _minimal(title="After")
+    for index in range(500):
+        data[f"funding-{index}-url"] = f"https://f{index}.example/"
+    response = post(client, "/studio/shows/many/edit", data)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "at most 10 items" in page
+    assert 'name="funding-11-url"' not in page  # one beyond the limit is read, no more
+    assert _show(app, "many").title == "Before"
+
+
+def test_huge_or_hostile_values_are_refused_and_nothing_is_lost(app, producers, factory):
+    show = factory.show(slug="huge", title="Before")
+    _editor, client = producers.editor(show)
+    for extra in ({"title": "x" * 301}, {"persons-0-name": "y" * 200},
+                  {"title": "Bell\x07"}, {"location_geo": "geo:999,999"}):  # fmt: skip
+        response = post(client, "/studio/shows/huge/edit", _minimal(**extra))
+        assert 400 <= response.status_code < 500, extra
+        assert "Please correct" in response.get_data(as_text=True) or "field-invalid" in (
+            response.get_data(as_text=True)
+        )
+    assert _show(app, "huge").title == "Before"
+
+
+def test_a_post_without_csrf_token_changes_nothing(app, producers, factory):
+    show = factory.show(slug="csrf", title="Before")
+    _editor, client = producers.editor(show)
+    response = client.post("/studio/shows/csrf/edit", data=_minimal(title="After"))
+    assert response.status_code == 400
+    assert _show(app, "csrf").title == "Before"
+    assert client.post("/studio/shows/new", data=_minimal(title="New")).status_code == 400
+
+
+def test_an_outsider_cannot_open_or_change_a_show(app, producers, factory):
+    factory.show(slug="theirs", title="Before")
+    _editor, client = producers.editor()
+    assert client.get("/studio/shows/theirs/edit").status_code == 403
+    assert post(client, "/studio/shows/theirs/edit", _minimal(title="Mine")).status_code == 403
+    assert client.get("/studio/shows/theirs/checks").status_code == 403
+    assert post(client, "/studio/shows/theirs/artwork/remove").status_code == 403
+    assert _show(app, "theirs").title == "Before"
+
+
+def test_admin_only_fields_are_read_only_for_an_editor(app, producers, factory):
+    show = factory.show(slug="guarded", owner_email="owner@example.com", locked=True,
+                        new_feed_url="")  # fmt: skip
+    _editor, client = producers.editor(show)
+    page = client.get("/studio/shows/guarded/edit").get_data(as_text=True)
+    for name in ("owner_email", "locked", "new_feed_url"):
+        assert f'name="{name}"' not in page
+    assert "owner@example.com" in page and "Only an admin can change this" in page
+    # The page as it is saves (the fields stay as they are).
+    data = form_fields(page)
+    data["title"] = "Renamed"
+    assert client.post("/studio/shows/guarded/edit", data=data).status_code == 302
+    saved = _show(app, "guarded")
+    assert (saved.title, saved.owner_email, saved.locked) == ("Renamed", "owner@example.com", True)
+    # A crafted submission changing them is refused on the field, and nothing is saved.
+    for name, value in (("owner_email", "thief@example.com"), ("new_feed_url",
+                        "https://elsewhere.example/feed.xml"), ("locked", "false")):  # fmt: skip
+        crafted = {**data, "title": "Stolen", name: value}
+        response = client.post("/studio/shows/guarded/edit", data=crafted)
+        assert response.status_code == 403, name
+        assert "Only an admin can change this." in response.get_data(as_text=True)
+    saved = _show(app, "guarded")
+    assert (saved.title, saved.owner_email, saved.locked, saved.new_feed_url) == (
+        "Renamed", "owner@example.com", True, "")  # fmt: skip
+    # Sending the same value is no change: allowed.
+    same = {**data, "owner_email": "owner@example.com", "title": "Same"}
+    assert client.post("/studio/shows/guarded/edit", data=same).status_code == 302
+
+
+def test_an_admin_changes_the_admin_only_fields(app, producers, factory):
+    show = factory.show(slug="admins", owner_email="owner@example.com")
+    _admin, client = producers.admin()
+    page = client.get("/studio/shows/admins/edit").get_data(as_text=True)
+    data = form_fields(page)
+    data.update(owner_email="new@example.com", locked="y", new_feed_url="")
+    assert client.post("/studio/shows/admins/edit", data=data).status_code == 302
+    saved = _show(app, "admins")
+    assert (saved.owner_email, saved.locked) == ("new@example.com", True)
+    assert show.id == saved.id
+
+
+def test_an_editor_creating_a_show_sets_every_field(app, producers):
+    _editor, client = producers.editor()
+    data = _minimal(slug="mine", owner_email="me@example.com", locked="y")
+    assert post(client, "/studio/shows/new", data).status_code == 302
+    saved = _show(app, "mine")
+    assert (saved.owner_email, saved.locked) == ("me@example.com", True)

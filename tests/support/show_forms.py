@@ -9,6 +9,7 @@ from typing import Any
 import lxml.html
 from PIL import Image
 from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from publisher.media.storage import get_storage
 
@@ -34,6 +35,13 @@ def image(width: int = 1400, height: int | None = None, fmt: str = "PNG", mode: 
 
 def upload(data: bytes, name: str = "cover.png") -> FileStorage:
     return FileStorage(io.BytesIO(data), filename=name)
+
+
+def post_multipart(client, path: str, data: dict[str, Any]):
+    """A multipart POST built in memory (the test client would spool a large body to an
+    unclosed temporary file)."""
+    boundary, body = encode_multipart(data)
+    return client.post(path, data=body, content_type=f"multipart/form-data; boundary={boundary}")
 
 
 def stored_keys(app, prefix: str = "shows/") -> set[str]:
