@@ -33,6 +33,12 @@ def image(width: int = 1400, height: int | None = None, fmt: str = "PNG", mode: 
     return FileStorage(out, filename=name)
 
 
+def image_file(path, width: int = 1400, fmt: str = "PNG"):
+    """A real image written to ``path`` (for a browser's file input)."""
+    Image.new("RGB", (width, width), (30, 90, 160)).save(path, format=fmt)
+    return path
+
+
 def upload(data: bytes, name: str = "cover.png") -> FileStorage:
     return FileStorage(io.BytesIO(data), filename=name)
 
