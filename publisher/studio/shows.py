@@ -44,6 +44,13 @@ PREVIEW_SIDE = 300
 PREVIEW_MAX_BYTES = 40 * 1024 * 1024  # the original, when a copy is missing
 
 
+class AdminOnlyChange(PublisherError):
+    """An editor's submission changes a field only admins change (403, on the field)."""
+
+    status_code = 403
+    code = "forbidden"
+
+
 @bp.get("/shows/")
 def shows():
     """The shows the producer works on (every show for an admin)."""
@@ -147,11 +154,11 @@ def edit_show(slug: str):
                 names = [name for name in names if name not in ADMIN_ONLY_SHOW_FIELDS]
             upload = _artwork(form)
             try:
-                problems = [] if current_user.is_admin else admin_only_changes(
-                    form, show, request.form
+                problems = (
+                    [] if current_user.is_admin else admin_only_changes(form, show, request.form)
                 )
                 if problems:
-                    raise _Forbidden("Only an admin can change these fields.", details=problems)
+                    raise AdminOnlyChange("Only an admin can change these.", details=problems)
                 show_ops.update_show(show, form.values(zone, names=names))
                 if upload is not None:
                     _set_artwork(show, upload)
@@ -162,11 +169,6 @@ def edit_show(slug: str):
                 flash("The show is saved.", "success")
                 return redirect(url_for("studio.show", slug=show.slug))
     return _render_form(form, show, status)
-
-
-class _Forbidden(PublisherError):
-    status_code = 403
-    code = "forbidden"
 
 
 @bp.route("/shows/<slug>/artwork/remove", methods=["GET", "POST"])

@@ -62,7 +62,7 @@ def test_episode_findings_link_to_the_episode(producers, factory):
     show = factory.show(slug="eps")
     episode = factory.episode(show=show, title="Missing bits")
     _editor, client = producers.editor(show)
-    _items_, page = _items(client, "eps")
+    _found, page = _items(client, "eps")
     episodes = page.xpath("//section[@aria-labelledby='episode-checks-h']")[0]
     link = episodes.xpath(".//a")[0]
     assert link.text_content() == "Missing bits"
