@@ -64,6 +64,13 @@ def test_a_show_with_artwork_hosts_and_a_category_passes_its_feed_check(studio, 
     expect(subcategory).to_be_enabled()
     assert page.locator("optgroup[data-category='News']").first.evaluate("g => g.hidden")
     subcategory.select_option("Books")
+    category.select_option("News")  # another category: its own subcategories, none chosen
+    expect(subcategory).to_have_value("")
+    category.select_option("Arts")
+    subcategory.select_option("Books")
+    # Three category rows are all Apple reads: nothing more to add.
+    expect(page.get_by_role("button", name="Add another category")).to_be_hidden()
+    expect(page.get_by_role("button", name="Add another support link")).to_be_visible()
 
     # Two hosts; a third row added and removed with the keyboard, focus following.
     page.locator("[name=persons-0-name]").fill("Ann Keeper")

@@ -37,8 +37,8 @@
       if (remove) { remove.textContent = "Remove " + legend.textContent.replace(" (main)", ""); }
     });
     var add = list.querySelector("[data-add-row]");
-    if (add) {
-      add.disabled = rows(list).length >= parseInt(list.getAttribute("data-max"), 10);
+    if (add) {  // at the limit there is nothing to add: the button goes away
+      add.hidden = rows(list).length >= parseInt(list.getAttribute("data-max"), 10);
     }
   }
 
