@@ -316,9 +316,16 @@ class ShowForm(FlaskForm):
 
     # ------------------------------------------------------------------ reading out
 
-    def values(self, zone: zoneinfo.ZoneInfo, *, names: list[str] | None = None) -> dict[str, Any]:
+    def values(
+        self,
+        zone: zoneinfo.ZoneInfo,
+        *,
+        names: list[str] | None = None,
+        show: Show | None = None,
+    ) -> dict[str, Any]:
         """The operation's input: the plain fields, each list's filled rows (blank rows
-        are left out), the rule's start in UTC."""
+        are left out), the rule's start in UTC (left out when it is the ``show``'s to the
+        minute the form shows, so seconds set through the API survive a save)."""
         values = form_values(self, names if names is not None else self.scalar_names())
         for name in LISTS:
             rows = [entry.form.value() for entry in self[name].entries
@@ -328,9 +335,10 @@ class ShowForm(FlaskForm):
             else:
                 values[name] = rows
         local = self.update_frequency_dtstart.data
-        values["update_frequency_dtstart"] = (
-            local.replace(tzinfo=zone).astimezone(UTC) if isinstance(local, datetime) else None
-        )
+        start = local.replace(tzinfo=zone).astimezone(UTC) if isinstance(local, datetime) else None
+        stored = show.update_frequency_dtstart if show is not None else None
+        if stored is None or start is None or stored.replace(second=0, microsecond=0) != start:
+            values["update_frequency_dtstart"] = start
         return values
 
     def filled_rows(self, name: str) -> list[int]:

@@ -159,7 +159,7 @@ def edit_show(slug: str):
                 )
                 if problems:
                     raise AdminOnlyChange("Only an admin can change these.", details=problems)
-                show_ops.update_show(show, form.values(zone, names=names))
+                show_ops.update_show(show, form.values(zone, names=names, show=show))
                 if upload is not None:
                     _set_artwork(show, upload)
             except PublisherError as exc:

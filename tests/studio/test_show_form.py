@@ -388,3 +388,23 @@ def test_an_editor_creating_a_show_sets_every_field(app, producers):
     assert post(client, "/studio/shows/new", data).status_code == 302
     saved = _show(app, "mine")
     assert (saved.owner_email, saved.locked) == ("me@example.com", True)
+
+
+def test_the_rule_start_keeps_its_seconds_unless_changed_and_can_be_cleared(
+    app, producers, factory
+):
+    start = datetime(2026, 6, 1, 8, 30, 15, tzinfo=UTC)
+    show = factory.show(slug="rule", update_frequency_rrule="FREQ=WEEKLY",
+                        update_frequency_dtstart=start)  # fmt: skip
+    _editor, client = producers.editor(show)  # in UTC
+    page = client.get("/studio/shows/rule/edit").get_data(as_text=True)
+    data = form_fields(page)
+    assert data["update_frequency_dtstart"] == "2026-06-01T08:30"
+    assert client.post("/studio/shows/rule/edit", data=data).status_code == 302
+    assert _show(app, "rule").update_frequency_dtstart == start  # unchanged, seconds kept
+    data["update_frequency_dtstart"] = "2026-06-02T10:00"
+    assert client.post("/studio/shows/rule/edit", data=data).status_code == 302
+    assert _show(app, "rule").update_frequency_dtstart == datetime(2026, 6, 2, 10, tzinfo=UTC)
+    data["update_frequency_dtstart"] = ""
+    assert client.post("/studio/shows/rule/edit", data=data).status_code == 302
+    assert _show(app, "rule").update_frequency_dtstart is None
