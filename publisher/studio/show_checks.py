@@ -115,6 +115,10 @@ class Checklist:
     warnings: int
 
     @property
+    def has_episodes(self) -> bool:
+        return not any(f.code == "no_episodes" for line in self.show_lines for f in line.findings)
+
+    @property
     def to_fix(self) -> int:
         return self.errors + self.warnings
 

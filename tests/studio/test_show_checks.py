@@ -79,3 +79,4 @@ def test_a_draft_show_without_episodes_is_told_so(producers, factory):
     assert items["The show is published"] == "problem-warning"
     assert items["At least one episode"] == "problem-error"
     assert page.xpath("//a[@href='/studio/shows/empty/episodes/new']")
+    assert "No episode in the feed yet." in page.text_content()
