@@ -89,7 +89,7 @@ SHOW_ITEMS = (
     Item("The feed is valid RSS", ("not_xml", "not_rss")),
 )
 EPISODE_FIXES = {
-    "transcript_missing": "Upload a transcript (SRT or WebVTT) on the episode's page.",
+    "transcript_missing": "Add a transcript (SRT or WebVTT) to the episode.",
 }
 
 
