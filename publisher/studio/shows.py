@@ -76,11 +76,14 @@ def _set_artwork(show: Show, upload: FileStorage) -> None:
 
 def _render_form(form: ShowForm, show: Show | None, status: int):
     form.add_blank_rows()
+    admin_only = () if show is None or current_user.is_admin else ADMIN_ONLY_SHOW_FIELDS
+    for name in admin_only:  # shown read-only: the show's value, never a refused one
+        form[name].data = getattr(show, name)
     return render_template(
         "studio/show_form.html",
         form=form,
         show=show,
-        admin_only=() if show is None or current_user.is_admin else ADMIN_ONLY_SHOW_FIELDS,
+        admin_only=admin_only,
         artwork_max_mb=current_app.config["ARTWORK_MAX_MB"],
         apple_categories=APPLE_CATEGORIES,
         zone=user_zone(),

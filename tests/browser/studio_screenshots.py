@@ -5,7 +5,8 @@
 builds a studio in a temporary SQLite database with the loopback S3 server (moto) as
 media store, signs in, and photographs the login page, the dashboard, an episode upload
 held at its second part (so the progress bar is mid-way), the article editor, a
-show's downloads and its feed check. Needs `make test-tools`-free dependencies only (Chromium, ffmpeg).
+show's downloads and its feed check. Needs `make test-tools`-free dependencies only
+(Chromium, ffmpeg).
 """
 
 from __future__ import annotations

@@ -362,6 +362,7 @@ def test_admin_only_fields_are_read_only_for_an_editor(app, producers, factory):
         response = client.post("/studio/shows/guarded/edit", data=crafted)
         assert response.status_code == 403, name
         assert "Only an admin can change this." in response.get_data(as_text=True)
+        assert "thief@example.com" not in response.get_data(as_text=True)  # the show's value
     saved = _show(app, "guarded")
     assert (saved.title, saved.owner_email, saved.locked, saved.new_feed_url) == (
         "Renamed", "owner@example.com", True, "")  # fmt: skip
