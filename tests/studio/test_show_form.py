@@ -304,7 +304,7 @@ def test_too_many_rows_are_refused_with_the_limit_and_the_rest_never_read(app, p
     response = post(client, "/studio/shows/many/edit", data)
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    assert "At most 10 entries; remove the others." in page
+    assert "Give at most 10 entries; remove the others." in page
     assert 'name="funding-11-url"' not in page  # one beyond the limit is read, no more
     assert _show(app, "many").title == "Before"
 
