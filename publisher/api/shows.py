@@ -13,11 +13,7 @@ from publisher.extensions import db
 from publisher.models import Role, Show, utcnow
 from publisher.operations import shows as ops
 from publisher.operations.memberships import add_member
-
-# Directories read these to decide who owns a feed and where it lives: an editor who could
-# change them could move a show's subscribers away. Changing them is for admins only
-# (docs/security.md); a new show has no subscribers, so its creator sets them freely.
-ADMIN_ONLY_SHOW_FIELDS = ("new_feed_url", "owner_email", "locked")
+from publisher.operations.shows import ADMIN_ONLY_SHOW_FIELDS
 
 
 def _check_admin_only(fields: set[str]) -> None:

@@ -183,6 +183,8 @@ def _message(error: Any) -> str:
         if "@" in pattern:
             return "Give an e-mail address (or an empty string)."
         return "This text contains characters that are not allowed."
+    if kind == "too_long" and "max_length" in ctx:  # a list with too many entries
+        return f"Give at most {ctx['max_length']} entries; remove the others."
     if kind == "timezone_aware":
         return "Give the time with its UTC offset, e.g. 2025-05-01T09:00:00+02:00."
     if kind == "literal_error":

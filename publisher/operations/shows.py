@@ -51,6 +51,12 @@ from publisher.urls import feed_url
 
 Medium = Literal[MEDIUMS]  # type: ignore[valid-type]
 
+# Directories read these to decide who owns a feed and where it lives: an editor who could
+# change them could move a show's subscribers away. Changing them is for admins only
+# (docs/security.md; the API and the studio both refuse an editor's change); a new show has
+# no subscribers, so its creator sets them freely.
+ADMIN_ONLY_SHOW_FIELDS = ("new_feed_url", "owner_email", "locked")
+
 
 class ShowFields(Input):
     """Show fields; all optional (PATCH changes only what it is given)."""

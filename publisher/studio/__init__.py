@@ -22,6 +22,7 @@ def init_app(app: Flask) -> None:
         episode_audio,
         episode_chapters,
         episodes,
+        show_checks,
         shows,
         stats,
         templating,

@@ -4,8 +4,9 @@
 
 builds a studio in a temporary SQLite database with the loopback S3 server (moto) as
 media store, signs in, and photographs the login page, the dashboard, an episode upload
-held at its second part (so the progress bar is mid-way), the article editor and a
-show's downloads. Needs `make test-tools`-free dependencies only (Chromium, ffmpeg).
+held at its second part (so the progress bar is mid-way), the article editor, a
+show's downloads and its feed check. Needs `make test-tools`-free dependencies only
+(Chromium, ffmpeg).
 """
 
 from __future__ import annotations
@@ -134,10 +135,12 @@ def main(argv: list[str]) -> int:
             page.screenshot(path=out_dir / "studio-article.png", full_page=True)
             page.goto(f"{studio.url}/studio/shows/{show.slug}/stats")
             page.screenshot(path=out_dir / "studio-stats.png", full_page=True)
+            page.goto(f"{studio.url}/studio/shows/{show.slug}/checks")
+            page.screenshot(path=out_dir / "studio-checks.png", full_page=True)
             browser.close()
         del audio
     moto.stop()
-    for name in ("login", "dashboard", "upload", "article", "stats"):
+    for name in ("login", "dashboard", "upload", "article", "stats", "checks"):
         path = out_dir / f"studio-{name}.png"
         print(f"{path}  {path.stat().st_size // 1024} KB")
     return 0

@@ -15,6 +15,7 @@ from publisher.models import Episode
 from tests.browser.live import DESKTOP
 from tests.browser.studio_support import axe_violations, live_studio, log_in
 from tests.s3server import bucket_keys
+from tests.support.show_forms import image_file
 
 pytestmark = pytest.mark.browser
 
@@ -44,7 +45,7 @@ def check_accessibility(page) -> None:
     assert violations == [], f"{page.url}: {violations}"
 
 
-def test_from_login_to_a_published_episode_in_the_feed(studio, page, audio):
+def test_from_login_to_a_published_episode_in_the_feed(studio, page, audio, tmp_path):
     producer = studio.factory.user(role="editor", name="Pat Producer")
     log_in(page, studio, producer)
     check_accessibility(page)
@@ -54,7 +55,8 @@ def test_from_login_to_a_published_episode_in_the_feed(studio, page, audio):
     title = f"Harbour Hour {studio.store}"
     page.get_by_label("Title", exact=True).fill(title)
     page.get_by_label("Author").fill("Pat Producer")
-    page.get_by_label("Apple Podcasts category").select_option("News")
+    page.get_by_label("Category", exact=True).first.select_option("News")
+    page.get_by_label("Artwork image").set_input_files(str(image_file(tmp_path / "cover.png")))
     page.get_by_role("button", name="Create show").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
     check_accessibility(page)
@@ -79,6 +81,10 @@ def test_from_login_to_a_published_episode_in_the_feed(studio, page, audio):
         episode_title = episode.title
     feed = page.request.get(studio.url + feed_path)
     assert feed.status == 200 and episode_title in feed.text()
+    artwork = re.search(r'<itunes:image href="([^"]+)"', feed.text())
+    assert artwork and "/artwork.png?v=" in artwork.group(1)
+    cover = page.request.get(artwork.group(1).replace("&amp;", "&"))
+    assert cover.status == 200 and cover.body()[:8] == b"\x89PNG\r\n\x1a\n"
 
     if studio.store == "s3":
         # The audio went to the bucket, never through the app.

@@ -11,9 +11,11 @@ import pytest
 from playwright.sync_api import expect
 
 from publisher.extensions import db
-from publisher.models import Article, utcnow
+from publisher.models import Article, Show, utcnow
+from publisher.operations.files import set_artwork
 from tests.browser.live import DESKTOP
 from tests.browser.studio_support import axe_violations, live_studio, log_in
+from tests.support.show_forms import image
 
 pytestmark = pytest.mark.browser
 
@@ -50,6 +52,10 @@ def test_every_studio_page_passes_axe(studio, page):
     show = studio.factory.show(slug="axe-show")
     episode = studio.factory.episode(show=show)
     article = studio.factory.article(episodes=[episode])
+    art = studio.factory.show(slug="axe-art")
+    with studio.app.app_context():
+        set_artwork(db.session.get(Show, art.id), image(1400).stream)
+        db.session.commit()
     log_in(page, studio, admin)
     for path in [
         "/studio/",
@@ -58,6 +64,9 @@ def test_every_studio_page_passes_axe(studio, page):
         f"/studio/shows/{show.slug}/",
         f"/studio/shows/{show.slug}/edit",
         f"/studio/shows/{show.slug}/stats",
+        f"/studio/shows/{show.slug}/checks",
+        f"/studio/shows/{art.slug}/edit",
+        f"/studio/shows/{art.slug}/artwork/remove",
         f"/studio/shows/{show.slug}/episodes/{episode.id}/edit",
         f"/studio/shows/{show.slug}/episodes/{episode.id}/delete",
         f"/studio/shows/{show.slug}/episodes/{episode.id}/chapters",

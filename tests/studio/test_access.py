@@ -53,6 +53,11 @@ ROUTES: dict[str, tuple[str, Callable[[Site], tuple[str, str, dict[str, Any]]]]]
     "studio.edit_show": ("member", lambda s: ("GET", f"/studio/shows/{s.show}/edit", {})),
     "studio.delete_show": ("admin", lambda s: ("GET", f"/studio/shows/{s.show}/delete", {})),
     "studio.show_stats_page": ("member", lambda s: ("GET", f"/studio/shows/{s.show}/stats", {})),
+    "studio.show_checks": ("member", lambda s: ("GET", f"/studio/shows/{s.show}/checks", {})),
+    "studio.remove_show_artwork": ("member", lambda s: (
+        "GET", f"/studio/shows/{s.show}/artwork/remove", {})),
+    "studio.show_artwork_preview": ("member", lambda s: (
+        "GET", f"/studio/shows/{s.show}/artwork/preview.jpg", {})),
     "studio.new_episode": ("member", lambda s: ("GET", f"/studio/shows/{s.show}/episodes/new", {})),
     "studio.edit_episode": ("member", lambda s: (
         "GET", f"/studio/shows/{s.show}/episodes/{s.episode}/edit", {})),

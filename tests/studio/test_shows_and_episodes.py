@@ -30,7 +30,7 @@ def test_an_editor_creates_a_show_and_becomes_its_member(app, producers):
         "author": "Ann",
         "owner_name": "Ann",
         "owner_email": "ann@example.com",
-        "category": "News",
+        "categories-0-category": "News",
         "medium": "podcast",
     }
     response = post(client, "/studio/shows/new", data)
@@ -49,8 +49,8 @@ def test_a_bad_show_field_is_shown_on_its_field(producers):
         "status": "published",
         "language": "en",
         "show_type": "episodic",
-        "category": "News",
-        "subcategory": "Not a real one",
+        "categories-0-category": "News",
+        "categories-0-subcategory": "Not a real one",
         "medium": "podcast",
         "link": "javascript:alert(1)",
     }
@@ -72,7 +72,7 @@ def test_editing_a_show_changes_its_fields(app, producers, factory):
         "status": "published",
         "language": "fr",
         "show_type": "serial",
-        "category": "News",
+        "categories-0-category": "News",
         "medium": "podcast",
         "complete": "y",
     }
