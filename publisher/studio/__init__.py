@@ -20,6 +20,8 @@ def init_app(app: Flask) -> None:
         articles,
         dashboard,
         episodes,
+        imports,
+        jobs,
         shows,
         stats,
         templating,
