@@ -13,8 +13,6 @@ from publisher.operations import imports as import_ops
 from publisher.studio.blueprint import bp
 from publisher.studio.formtools import refused
 
-EXPIRED = "The form expired; reload the page and try again."
-
 
 class ImportForm(FlaskForm):
     """What ``ImportCreate`` takes; the operation validates it (as for the API)."""
@@ -54,9 +52,7 @@ def import_show():
     status = 200
     if request.method == "POST":
         status = 400
-        if not form.validate_on_submit():
-            form.form_errors.append(EXPIRED if form.csrf_token.errors else "Check the form.")
-        else:
+        if form.validate_on_submit():  # the CSRF token (CSRFProtect refuses a POST without)
             try:
                 job = import_ops.request_import(form.values(), current_user)
             except PublisherError as exc:
