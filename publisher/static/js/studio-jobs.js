@@ -76,7 +76,8 @@
     function poll() {
       fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
         .then(function (answer) {
-          if (answer.status === 404 || answer.status === 403) { return null; } // gone: stop
+          // Gone, not ours, or signed out (redirected to the login page): stop.
+          if (answer.status === 404 || answer.status === 403 || answer.redirected) { return null; }
           if (!answer.ok) { throw new Error("status " + answer.status); }
           return answer.json();
         })
