@@ -101,6 +101,14 @@ def test_an_unknown_media_choice_and_a_long_email_are_refused(app, producers):
     assert jobs(app) == []
 
 
+def test_a_huge_address_is_refused_and_queues_nothing(app, producers):
+    _user, studio = producers.editor()
+    answer = post(studio, "/studio/import", {"source": "https://x.test/" + "a" * 2_000_000})
+    assert answer.status_code == 422
+    assert "String should have at most 2000 characters." in answer.get_data(as_text=True)
+    assert jobs(app) == []
+
+
 def test_a_post_without_its_csrf_token_is_refused_and_queues_nothing(app, producers):
     _user, studio = producers.editor()
     answer = studio.post("/studio/import", data={"source": "https://example.com/feed.xml"})
