@@ -27,7 +27,7 @@ from publisher.media.cleanup import delete_on_rollback
 from publisher.media.ingest import STORED_MEDIA_CACHE_CONTROL, apply_audio_info
 from publisher.media.probe import AudioInfo
 from publisher.media.storage import get_storage
-from publisher.models import Episode, Job, Show, User, can_edit_show, utcnow
+from publisher.models import Episode, Job, JobStatus, Show, User, can_edit_show, utcnow
 from publisher.models.show import PODCAST_GUID_NAMESPACE
 from publisher.operations.episodes import request_analysis
 from publisher.operations.fields import Input, validated
@@ -74,11 +74,24 @@ class ImportCreate(Input):
 
 def request_import(data: ImportCreate | dict[str, Any], user: User) -> Job:
     """Queue the import of a feed for ``user`` (the job runs once the caller commits).
-    The addresses themselves (private networks, what the feed links to) are checked by
-    the job when it fetches them; a refusal is the job's readable error."""
+    The same import of ``user``'s still queued or running is returned instead of a second
+    one (a form sent twice). The addresses themselves (private networks, what the feed
+    links to) are checked by the job when it fetches them; a refusal is its error."""
     body: ImportCreate = validated(ImportCreate, data)
     arguments = {"source": body.source, "media": body.media, "owner_email": body.owner_email}
-    return Job.request(IMPORT_TASK, arguments, title=f"Import of {body.source}", user_id=user.id)
+    title = f"Import of {body.source}"
+    unfinished = db.session.scalars(
+        select(Job).where(
+            Job.kind == IMPORT_TASK,
+            Job.user_id == user.id,
+            Job.title == title[:500],
+            Job.status.in_([JobStatus.QUEUED, JobStatus.RUNNING]),
+        )
+    )
+    for job in unfinished:
+        if job.arguments == arguments:
+            return job
+    return Job.request(IMPORT_TASK, arguments, title=title, user_id=user.id)
 
 
 def show_guid(feed: ParsedFeed) -> str:

@@ -153,6 +153,17 @@ def test_an_editor_imports_a_show_follows_the_job_and_becomes_its_member(
     assert f'href="/studio/jobs/{job_id}"' in dashboard and f'data-job-id="{job_id}"' in dashboard
 
 
+def test_a_form_sent_twice_follows_the_same_job(app, producers):
+    _user, studio = producers.editor()
+    data = {"source": "https://example.com/feed.xml", "media": "download"}
+    first = job_id_from(post(studio, "/studio/import", data))
+    assert job_id_from(post(studio, "/studio/import", data)) == first  # still queued
+    other = job_id_from(post(studio, "/studio/import", {**data, "media": "external"}))
+    _someone, their_client = producers.editor()
+    theirs = job_id_from(post(their_client, "/studio/import", data))
+    assert len({first, other, theirs}) == 3 and len(jobs(app)) == 3
+
+
 def test_importing_the_same_feed_again_updates_the_show_instead_of_duplicating_it(
     app, producers, files, audio
 ):
