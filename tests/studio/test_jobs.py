@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from publisher.extensions import db
-from publisher.models import Job, JobStatus, utcnow
+from publisher.models import Job, JobStatus, ShowMember, utcnow
 
 PROGRESS = re.compile(
     r'<div class="job" data-job-id="(?P<id>[0-9a-f]{32})"><div role="progressbar" '
@@ -141,3 +141,22 @@ def test_the_dashboard_lists_the_producers_jobs_running_first(app, producers, re
 
     empty = other_client.get("/studio/").get_data(as_text=True)
     assert "No jobs yet." in empty and 'href="/studio/import">Import a show</a>' in empty
+
+
+def test_a_finished_upload_links_to_its_episode_for_members_only(app, factory, producers):
+    show = factory.show(slug="linked")
+    episode = factory.episode(show=show, title="Tide tables")
+    user, client = producers.editor(show)
+    job_id = make_job(app, user, kind="uploads.complete", title="Upload to linked",
+                      status=JobStatus.DONE, result={"episode_id": episode.id},
+                      finished_at=utcnow())  # fmt: skip
+    page = client.get(f"/studio/jobs/{job_id}").get_data(as_text=True)
+    link = f'href="/studio/shows/linked/episodes/{episode.id}/edit">Open the episode “Tide tables”'
+    assert link in page
+    _admin, admin_client = producers.admin()
+    assert link in admin_client.get(f"/studio/jobs/{job_id}").get_data(as_text=True)
+    with app.app_context():  # no longer a member: the job is still theirs, the link is gone
+        db.session.execute(db.delete(ShowMember).where(ShowMember.user_id == user.id))
+        db.session.commit()
+    page = client.get(f"/studio/jobs/{job_id}").get_data(as_text=True)
+    assert "Open the episode" not in page and "Tide tables" not in page
