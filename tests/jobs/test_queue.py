@@ -171,7 +171,6 @@ def test_periodic_jobs_are_registered_with_the_queue(app):
     due = queue.huey.read_periodic(at_ten_past_midnight)
     assert sorted(type(task).__name__ for task in due) == [
         "publisher.periodic.stats.prune",
-        "publisher.periodic.storage.janitor",  # every STORAGE_JANITOR_MINUTES (5)
         "publisher.requeue_stalled",  # every minute: consumers that died elsewhere
     ]
 
