@@ -86,7 +86,7 @@ def test_a_running_job_shows_its_progress_bar_and_a_refresh_link(app, requester)
     assert bar["status"] == "Running: 3 of 8 (37 %)"
     assert "3 episode(s) imported" in page
     assert f'<a href="/studio/jobs/{job_id}">Refresh</a>' in page
-    assert "<code>imports.run</code>" in page and "<h1>Import of" in page
+    assert "<code>imports.run</code>" in page and '<h1 class="job-title">Import of' in page
     assert "studio-jobs.js" in page  # the script that follows it (base.html)
 
 
