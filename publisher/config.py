@@ -38,6 +38,8 @@ class DefaultConfig:
     S3_MAX_CONCURRENCY = 4
     # A write whose ledger entry is older than this is a crash's debris (docs/deployment.md).
     STORAGE_LEDGER_GRACE_MINUTES = 15
+    # The job queue runs the storage janitor this often (minutes; 0: never, use cron).
+    STORAGE_JANITOR_MINUTES = 15
     SQLALCHEMY_DATABASE_URI: str | None = None  # SQLite file in instance/ when unset
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     LOG_LEVEL = "INFO"

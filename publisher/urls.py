@@ -20,6 +20,11 @@ def absolute(path: str) -> str:
     return current_app.config["PUBLIC_URL"] + path
 
 
+def job_url(job_id: str) -> str:
+    """A background job's status in the API (``GET /api/v1/jobs/<id>``)."""
+    return absolute(f"/api/v1/jobs/{job_id}")
+
+
 def show_url(show: Show) -> str:
     return absolute(f"/shows/{quote(show.slug)}")
 

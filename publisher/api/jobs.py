@@ -15,9 +15,8 @@ from publisher.api.blueprint import bp
 from publisher.api.schemas import Output
 from publisher.api.spec import api_route, current_user_or_none
 from publisher.exceptions import NotFound
-from publisher.extensions import db
-from publisher.models import Job, Role
-from publisher.urls import absolute
+from publisher.models import Job
+from publisher.urls import job_url
 
 
 class JobProgress(Output):
@@ -43,37 +42,13 @@ class JobOut(Output):
     finished_at: datetime | None
 
 
-def job_url(job: Job) -> str:
-    return absolute(f"/api/v1/jobs/{job.id}")
-
-
 def job_out(job: Job) -> JobOut:
-    return JobOut(
-        id=job.id,
-        url=job_url(job),
-        kind=job.kind,
-        title=job.title,
-        status=job.status,  # type: ignore[arg-type]
-        progress=JobProgress(
-            done=job.progress_done,
-            total=job.progress_total,
-            bytes=job.progress_bytes,
-            message=job.message,
-        ),
-        error=job.error,
-        result=job.result,
-        attempts=job.attempts,
-        max_attempts=job.max_attempts,
-        created_at=job.created_at,
-        started_at=job.started_at,
-        finished_at=job.finished_at,
-    )
+    return JobOut.model_validate({**job.status_fields(), "url": job_url(job.id)})
 
 
 def visible_job(job_id: str) -> Job:
-    user = current_user_or_none()
-    job = db.session.get(Job, job_id) if len(job_id) <= 32 and job_id.isalnum() else None
-    if job is None or user is None or (user.role != Role.ADMIN and job.user_id != user.id):
+    job = Job.find(job_id)
+    if job is None or not job.visible_to(current_user_or_none()):
         raise NotFound(f"There is no job {job_id}.")
     return job
 

@@ -23,7 +23,7 @@ def init_jobs(app: Flask) -> None:
     from publisher.jobs.tasks import register_tasks
 
     queue = JobQueue(app)
-    register_tasks(queue.registry)
+    register_tasks(queue.registry, app.config)
     queue.install()
     app.extensions["publisher.jobs"] = queue
 

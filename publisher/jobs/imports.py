@@ -27,12 +27,12 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select
 
-from publisher.exceptions import PublisherError
+from publisher.exceptions import Conflict, PublisherError
 from publisher.extensions import db
 from publisher.jobs.registry import JobFailed
 from publisher.media.fetch import FetchError, check_public_address, download, fetch_bytes
 from publisher.media.probe import ProbeError, probe
-from publisher.models import Episode, Show
+from publisher.models import Episode, Show, User
 from publisher.operations import imports
 from publisher.podcasting.feedreader import FeedProblem, Item, ParsedFeed, parse_feed
 
@@ -88,12 +88,16 @@ def run_import_job(
         _check_addresses(feed)
     check_lock(feed, owner_email)
     report = Report(warnings=list(feed.warnings))
-    show = imports.imported_show(feed)
-    if show is None:
-        show = imports.create_imported_show(feed, report.warnings)
-        if feed.image_url:
-            stem = f"shows/{show.id}/imported-artwork"
-            _artwork(show, feed.image_url, stem, report, public_only=not trusted)
+    user_id = getattr(job, "user_id", None)
+    requester = db.session.get(User, user_id) if user_id is not None else None
+    is_new = imports.imported_show(feed) is None
+    try:
+        show = imports.show_for_requester(feed, requester, report.warnings)
+    except Conflict as exc:
+        raise JobFailed(exc.message) from None
+    if is_new and feed.image_url:
+        stem = f"shows/{show.id}/imported-artwork"
+        _artwork(show, feed.image_url, stem, report, public_only=not trusted)
     db.session.commit()
     report.show = show.slug
     for item in feed.items:

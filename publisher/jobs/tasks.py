@@ -12,13 +12,25 @@ Request a job from any edge with ``Job.request(NAME, {...})`` and commit.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import Any
 
 from publisher.jobs.registry import JobFailed, Registry, crontab
 from publisher.jobs.runner import JobContext
 
 
-def register_tasks(registry: Registry) -> None:
+def every_minutes(minutes: int) -> Callable[[datetime], bool]:
+    """A schedule that matches every ``minutes`` minutes of the day (from midnight)."""
+
+    def due(moment: datetime) -> bool:
+        return (moment.hour * 60 + moment.minute) % minutes == 0
+
+    return due
+
+
+def register_tasks(registry: Registry, config: Mapping[str, Any] | None = None) -> None:
+    config = config or {}
     # feeds: tell the WebSub hub a feed changed (hubs can be down: retry for ~15 min).
     registry.task("websub.ping", ping_websub_hub, max_attempts=6, retry_delay=30)
     # media: probe and store the audio of a finished direct-to-S3 upload.
@@ -35,6 +47,12 @@ def register_tasks(registry: Registry) -> None:
     registry.task("stats.prune", prune_progress)
     registry.every(crontab(minute="5"), "stats.rollup")  # hourly: late rows, new days
     registry.every(crontab(minute="10", hour="0"), "stats.prune")
+    # media: what crashed writes left in the store (docs/deployment.md); 0 turns it off
+    # (then run `flask storage janitor` from cron).
+    registry.task("storage.janitor", run_storage_janitor, max_attempts=1)
+    janitor_minutes = int(config.get("STORAGE_JANITOR_MINUTES", 0) or 0)
+    if janitor_minutes > 0:
+        registry.every(every_minutes(janitor_minutes), "storage.janitor")
 
 
 # ---------------------------------------------------------------------------- feeds
@@ -59,6 +77,21 @@ def complete_direct_upload(job: JobContext, **arguments: Any) -> dict[str, Any]:
     from publisher.jobs.uploads import complete
 
     return complete(job, **arguments)
+
+
+def run_storage_janitor(job: JobContext) -> dict[str, Any]:
+    """Remove the debris of writes that never committed (``storage janitor``'s work)."""
+    from publisher.media.janitor import run_janitor
+
+    report = run_janitor()
+    job.progress(done=len(report.removed), message=report.summary())
+    if report.failed:
+        # Not retried now: the next scheduled run tries them again.
+        raise JobFailed(f"Some writes could not be cleaned ({len(report.failed)}); "
+                        "the next run tries again.")  # fmt: skip
+    return {"removed": report.removed, "kept": report.kept,
+            "uploads_aborted": report.uploads_aborted,
+            "spool_files_removed": report.spool_files_removed}  # fmt: skip
 
 
 # ---------------------------------------------------------------------------- import

@@ -12,14 +12,17 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from publisher.extensions import db
 from publisher.models.base import UTCDateTime, utcnow
-from publisher.models.vocabulary import check_in
+from publisher.models.vocabulary import Role, check_in
+
+if TYPE_CHECKING:
+    from publisher.models.user import User
 
 # Ids of jobs requested in the current transaction, sent to the queue after its commit.
 PENDING_JOBS = "publisher.jobs.pending"
@@ -98,9 +101,54 @@ class Job(db.Model):
         db.session.info.setdefault(PENDING_JOBS, []).append(job.id)
         return job
 
+    @classmethod
+    def find(cls, job_id: str) -> Job | None:
+        """The job with this id; None for no such job or an id that cannot be one."""
+        if not (0 < len(job_id) <= 32 and job_id.isascii() and job_id.isalnum()):
+            return None
+        return db.session.get(cls, job_id)
+
     @property
     def finished(self) -> bool:
         return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+    @property
+    def percent(self) -> int:
+        """Progress in whole percent: 100 once done; 0 while the total is unknown."""
+        if self.status == JobStatus.DONE:
+            return 100
+        if not self.progress_total:
+            return 0
+        return max(0, min(100, self.progress_done * 100 // self.progress_total))
+
+    def visible_to(self, user: User | None) -> bool:
+        """A job is the business of the user who requested it and of admins; to anybody
+        else it does not exist (the API and the studio answer 404, like for a draft)."""
+        if user is None or not getattr(user, "is_authenticated", True):
+            return False
+        return user.role == Role.ADMIN or (self.user_id is not None and self.user_id == user.id)
+
+    def status_fields(self) -> dict[str, Any]:
+        """What a producer may know of the job (the API's job shape, less its ``url``)."""
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "title": self.title,
+            "status": self.status,
+            "progress": {
+                "done": self.progress_done,
+                "total": self.progress_total,
+                "bytes": self.progress_bytes,
+                "message": self.message,
+            },
+            "error": self.error,
+            "result": self.result,
+            "attempts": self.attempts,
+            "max_attempts": self.max_attempts,
+            "created_at": self.created_at,
+            "started_at": self.started_at,
+            "finished_at": self.finished_at,
+        }
 
     def __repr__(self) -> str:
         return f"<Job {self.id} {self.kind} {self.status}>"

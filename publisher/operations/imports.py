@@ -1,8 +1,10 @@
 """Imports: the writes that bring a show and its episodes in from another host's feed.
 
-The import job (``publisher.jobs.imports``) reads the feed (``podcasting.feedreader``),
-downloads the media (``media.fetch``) and calls these; they flush, the job commits once
-per episode. Every imported episode keeps its source guid and publication date.
+``request_import`` queues the job (the API's ``POST /imports`` and the studio's import
+form both call it, with the same ``ImportCreate`` validation). The import job
+(``publisher.jobs.imports``) reads the feed (``podcasting.feedreader``), downloads the
+media (``media.fetch``) and calls these; they flush, the job commits once per episode.
+Every imported episode keeps its source guid and publication date.
 """
 
 from __future__ import annotations
@@ -12,9 +14,10 @@ import io
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
+from pydantic import Field, field_validator
 from sqlalchemy import select
 
 from publisher.content import sanitize_html, unique_slug
@@ -24,9 +27,11 @@ from publisher.media.cleanup import delete_on_rollback
 from publisher.media.ingest import STORED_MEDIA_CACHE_CONTROL, apply_audio_info
 from publisher.media.probe import AudioInfo
 from publisher.media.storage import get_storage
-from publisher.models import Episode, Show, utcnow
+from publisher.models import Episode, Job, JobStatus, Show, User, can_edit_show, utcnow
 from publisher.models.show import PODCAST_GUID_NAMESPACE
 from publisher.operations.episodes import request_analysis
+from publisher.operations.fields import Input, validated
+from publisher.operations.memberships import add_member
 from publisher.operations.shows import create_show
 from publisher.podcasting.apple import validate_category
 from publisher.podcasting.feedreader import Item, ParsedFeed
@@ -40,6 +45,53 @@ TRANSCRIPT_EXTENSIONS = {
     "text/html": "html",
     "text/plain": "txt",
 }
+
+
+IMPORT_TASK = "imports.run"  # the job kind (publisher/jobs/tasks.py)
+
+
+class ImportCreate(Input):
+    """What an import may be asked: the feed, what to do with the media, the lock's owner."""
+
+    source: str = Field(max_length=2000, description="The feed's http(s) address.")
+    media: Literal["download", "external"] = Field(
+        "download",
+        description="`download` stores every episode's audio; `external` keeps it at the "
+        "old host (enclosures redirect there) until a later `download` import.",
+    )
+    owner_email: str | None = Field(
+        None, max_length=254, description="For a `podcast:locked` feed: its owner's email."
+    )
+
+    @field_validator("source")
+    @classmethod
+    def _http_only(cls, value: str) -> str:
+        value = value.strip()
+        if not value.lower().startswith(("http://", "https://")) or " " in value:
+            raise ValueError("Give the feed's http:// or https:// address.")
+        return value
+
+
+def request_import(data: ImportCreate | dict[str, Any], user: User) -> Job:
+    """Queue the import of a feed for ``user`` (the job runs once the caller commits).
+    The same import of ``user``'s still queued or running is returned instead of a second
+    one (a form sent twice). The addresses themselves (private networks, what the feed
+    links to) are checked by the job when it fetches them; a refusal is its error."""
+    body: ImportCreate = validated(ImportCreate, data)
+    arguments = {"source": body.source, "media": body.media, "owner_email": body.owner_email}
+    title = f"Import of {body.source}"
+    unfinished = db.session.scalars(
+        select(Job).where(
+            Job.kind == IMPORT_TASK,
+            Job.user_id == user.id,
+            Job.title == title[:500],
+            Job.status.in_([JobStatus.QUEUED, JobStatus.RUNNING]),
+        )
+    )
+    for job in unfinished:
+        if job.arguments == arguments:
+            return job
+    return Job.request(IMPORT_TASK, arguments, title=title, user_id=user.id)
 
 
 def show_guid(feed: ParsedFeed) -> str:
@@ -57,6 +109,24 @@ def show_guid(feed: ParsedFeed) -> str:
 def imported_show(feed: ParsedFeed) -> Show | None:
     """The show an earlier import of this feed created, if any."""
     return db.session.scalar(select(Show).where(Show.podcast_guid == show_guid(feed)))
+
+
+def show_for_requester(feed: ParsedFeed, requester: User | None, warnings: list[str]) -> Show:
+    """The show this import fills: the one an earlier import made (the requester must work
+    on it), else a new one, of which an editor who asked for it becomes a member (as when
+    they create a show). ``requester`` None: an operator at the server (the CLI)."""
+    show = imported_show(feed)
+    if show is None:
+        show = create_imported_show(feed, warnings)
+        if requester is not None and not requester.is_admin:
+            add_member(show, requester)
+        return show
+    if requester is not None and not can_edit_show(requester, show):
+        raise Conflict(
+            f"This feed was imported before as the show “{show.title}”, which you do not "
+            "work on. Ask an admin to add you to that show, then import it again."
+        )
+    return show
 
 
 def create_imported_show(feed: ParsedFeed, warnings: list[str]) -> Show:

@@ -22,6 +22,8 @@ def init_app(app: Flask) -> None:
         episode_audio,
         episode_chapters,
         episodes,
+        imports,
+        jobs,
         show_checks,
         shows,
         stats,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from publisher.analytics.chart import render_svg
 from publisher.analytics.stats import make_period, shows_stats
@@ -13,6 +13,9 @@ from publisher.extensions import db
 from publisher.models import (
     Article,
     Episode,
+    Job,
+    JobStatus,
+    Role,
     Show,
     Status,
     User,
@@ -26,6 +29,24 @@ def editable_shows(user: User) -> list[Show]:
     return list(
         db.session.scalars(select(Show).where(editable_shows_filter(user)).order_by(Show.title))
     )
+
+
+# Jobs the queue runs for itself (rollups, pings, cleaning): not a producer's business.
+HOUSEKEEPING_JOB_PREFIXES = ("stats.", "websub.", "storage.")
+DASHBOARD_JOBS = 10
+
+
+def recent_jobs(user: User, limit: int = DASHBOARD_JOBS) -> list[Job]:
+    """The user's jobs (an admin's: everybody's), those still running first, then the
+    newest: imports, uploads, analyses, renditions."""
+    statement = select(Job)
+    if user.role != Role.ADMIN:
+        statement = statement.where(Job.user_id == user.id)
+    for prefix in HOUSEKEEPING_JOB_PREFIXES:
+        statement = statement.where(Job.kind.not_like(f"{prefix}%"))
+    unfinished = case((Job.status.in_([JobStatus.QUEUED, JobStatus.RUNNING]), 0), else_=1)
+    statement = statement.order_by(unfinished, Job.created_at.desc(), Job.id).limit(limit)
+    return list(db.session.scalars(statement))
 
 
 def dashboard(user: User) -> dict[str, Any]:
@@ -55,6 +76,7 @@ def dashboard(user: User) -> dict[str, Any]:
         "scheduled_episodes": scheduled_episodes,
         "scheduled_articles": scheduled_articles,
         "storage_bytes": int(storage_bytes or 0),
+        "jobs": recent_jobs(user),
         "week": week,
         "week_chart": render_svg(week),
         "SCHEDULED": Status.SCHEDULED,

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from publisher.extensions import db
-from publisher.models import Article, Show, utcnow
+from publisher.models import Article, Job, JobStatus, Show, utcnow
 from publisher.operations.files import set_artwork
 from tests.browser.live import DESKTOP
 from tests.browser.studio_support import axe_violations, live_studio, log_in
@@ -55,6 +55,15 @@ def test_every_studio_page_passes_axe(studio, page):
     art = studio.factory.show(slug="axe-art")
     with studio.app.app_context():
         set_artwork(db.session.get(Show, art.id), image(1400).stream)
+    with studio.app.app_context():  # the dashboard with a job, and its page (no consumer here)
+        job = Job.request(
+            "imports.run",
+            {"source": "https://example.com/feed.xml"},
+            title="Import of https://example.com/feed.xml",
+            user_id=admin.id,
+        )
+        job.status, job.progress_done, job.progress_total = JobStatus.RUNNING, 1, 4
+        job_id = job.id
         db.session.commit()
     log_in(page, studio, admin)
     for path in [
@@ -81,6 +90,8 @@ def test_every_studio_page_passes_axe(studio, page):
         "/studio/account",
         "/studio/account/two-factor",
         f"/studio/preview-link/article/{article.id}",
+        "/studio/import",
+        f"/studio/jobs/{job_id}",
     ]:
         page.goto(studio.url + path)
         check_accessibility(page)

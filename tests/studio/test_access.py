@@ -23,6 +23,7 @@ class Site:
     user: int
     token: int
     show_row: Show
+    job: str = ""
 
 
 # endpoint → (access level, builder of (method, path, form data)).
@@ -113,13 +114,16 @@ ROUTES: dict[str, tuple[str, Callable[[Site], tuple[str, str, dict[str, Any]]]]]
         "POST", f"/studio/shows/{s.show}/episodes/{s.episode}/audio/compatible/mp3", {})),
     "studio.restore_episode_audio": ("member", lambda s: (
         "POST", f"/studio/shows/{s.show}/episodes/{s.episode}/audio/original", {})),
+    "studio.import_show": ("editor", lambda s: ("GET", "/studio/import", {})),
+    "studio.job": ("editor", lambda s: ("GET", f"/studio/jobs/{s.job}", {})),
+    "studio.job_status": ("editor", lambda s: ("GET", f"/studio/jobs/{s.job}.json", {})),
 }  # fmt: skip
 
 
 @pytest.fixture
 def site(app, factory) -> Site:
     from publisher.extensions import db
-    from publisher.models import ApiToken
+    from publisher.models import ApiToken, Job
 
     show = factory.show(slug="walk")
     episode = factory.episode(show=show, public=False)
@@ -128,7 +132,10 @@ def site(app, factory) -> Site:
     factory.token(someone)
     with app.app_context():
         token_id = db.session.scalar(db.select(ApiToken.id).where(ApiToken.user_id == someone.id))
-    return Site(show.slug, episode.id, article.id, someone.id, token_id, show)
+        # Someone else's job: an editor gets 404 (tests/studio/test_jobs.py), an admin sees it.
+        job_id = Job.request("imports.run", {"source": "https://x.test/"}, user_id=someone.id).id
+        db.session.commit()
+    return Site(show.slug, episode.id, article.id, someone.id, token_id, show, job_id)
 
 
 @pytest.fixture
