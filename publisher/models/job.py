@@ -19,6 +19,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from publisher.extensions import db
 from publisher.models.base import UTCDateTime, utcnow
+from publisher.models.episode import Episode
+from publisher.models.membership import can_edit_show
 from publisher.models.vocabulary import Role, check_in
 
 if TYPE_CHECKING:
@@ -122,11 +124,22 @@ class Job(db.Model):
         return max(0, min(100, self.progress_done * 100 // self.progress_total))
 
     def visible_to(self, user: User | None) -> bool:
-        """A job is the business of the user who requested it and of admins; to anybody
-        else it does not exist (the API and the studio answer 404, like for a draft)."""
+        """A job is the business of the user who requested it and of admins, and a job on
+        an episode's audio (analysis, renditions: queued after an upload, with no requester)
+        also of those who work on its show; to anybody else it does not exist (the API and
+        the studio answer 404, like for a draft)."""
         if user is None or not getattr(user, "is_authenticated", True):
             return False
-        return user.role == Role.ADMIN or (self.user_id is not None and self.user_id == user.id)
+        if user.role == Role.ADMIN or (self.user_id is not None and self.user_id == user.id):
+            return True
+        return self._on_an_episode_of_a_show_of(user)
+
+    def _on_an_episode_of_a_show_of(self, user: User) -> bool:
+        episode_id = (self.arguments or {}).get("episode_id")
+        if type(episode_id) is not int:
+            return False
+        episode = db.session.get(Episode, episode_id)
+        return episode is not None and can_edit_show(user, episode.show)
 
     def status_fields(self) -> dict[str, Any]:
         """What a producer may know of the job (the API's job shape, less its ``url``)."""

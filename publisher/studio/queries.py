@@ -37,11 +37,17 @@ DASHBOARD_JOBS = 10
 
 
 def recent_jobs(user: User, limit: int = DASHBOARD_JOBS) -> list[Job]:
-    """The user's jobs (an admin's: everybody's), those still running first, then the
-    newest: imports, uploads, analyses, renditions."""
+    """The user's jobs and those on the audio of the shows they work on (an admin's:
+    everybody's), those still running first, then the newest: imports, uploads, analyses,
+    renditions (the same rule as ``Job.visible_to``)."""
     statement = select(Job)
     if user.role != Role.ADMIN:
-        statement = statement.where(Job.user_id == user.id)
+        their_episodes = (
+            select(Episode.id).join(Show).where(editable_shows_filter(user)).scalar_subquery()
+        )
+        statement = statement.where(
+            (Job.user_id == user.id) | Job.arguments["episode_id"].as_integer().in_(their_episodes)
+        )
     for prefix in HOUSEKEEPING_JOB_PREFIXES:
         statement = statement.where(Job.kind.not_like(f"{prefix}%"))
     unfinished = case((Job.status.in_([JobStatus.QUEUED, JobStatus.RUNNING]), 0), else_=1)

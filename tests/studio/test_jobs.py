@@ -160,3 +160,26 @@ def test_a_finished_upload_links_to_its_episode_for_members_only(app, factory, p
         db.session.commit()
     page = client.get(f"/studio/jobs/{job_id}").get_data(as_text=True)
     assert "Open the episode" not in page and "Tide tables" not in page
+
+
+def test_a_job_on_an_episodes_audio_is_also_for_those_who_work_on_its_show(
+    app, factory, producers
+):
+    """Analyses are queued after an upload with no requester: the show's members follow
+    them on the episode's Audio page; an editor of another show still gets 404."""
+    member, member_client = producers.editor()
+    _outsider, outsider_client = producers.editor()
+    show = factory.show(slug="jobs-members")
+    episode = factory.episode(show=show)
+    with app.app_context():
+        db.session.add(ShowMember(show_id=show.id, user_id=member.id))
+        job = Job.request("audio.analyze", {"episode_id": episode.id}, title="Analysis")
+        db.session.commit()
+        job_id = job.id
+    assert member_client.get(f"/studio/jobs/{job_id}.json").status_code == 200
+    assert outsider_client.get(f"/studio/jobs/{job_id}.json").status_code == 404
+    assert outsider_client.get(f"/studio/jobs/{job_id}").status_code == 404
+    member_dashboard = member_client.get("/studio/").get_data(as_text=True)
+    assert {m["id"] for m in PROGRESS.finditer(member_dashboard)} == {job_id}
+    outsider_dashboard = outsider_client.get("/studio/").get_data(as_text=True)
+    assert job_id not in outsider_dashboard
