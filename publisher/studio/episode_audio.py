@@ -12,7 +12,7 @@ from flask_login import current_user
 from publisher.audio.findings import APPLE_CODECS
 from publisher.exceptions import PublisherError
 from publisher.extensions import db
-from publisher.models import Episode, Job, JobStatus, RenditionKind
+from publisher.models import Episode, RenditionKind
 from publisher.operations import audio as audio_ops
 from publisher.studio.access import episode_for_editing, studio_access
 from publisher.studio.blueprint import bp
@@ -24,14 +24,6 @@ JOB_WORDS = {
     audio_ops.RESTORE_JOB: "Restoring the original",
 }
 
-
-def job_percent(job: Job) -> int:
-    """How far the job is, 0-100, for its progress bar."""
-    if job.status == JobStatus.DONE:
-        return 100
-    if job.progress_total:
-        return max(0, min(100, round(100 * job.progress_done / job.progress_total)))
-    return 0
 
 
 def _original_codec(episode: Episode) -> str:
@@ -57,7 +49,6 @@ def _audio_page(episode: Episode, refusal: PublisherError | None = None):
         jobs=jobs,
         running=running,
         job_words=JOB_WORDS,
-        job_percent=job_percent,
         offer_compatible=bool(episode.storage_key) and _original_codec(episode) not in APPLE_CODECS,
         original=episode.alternate_enclosure,
         form=PostForm(formdata=None),

@@ -45,11 +45,11 @@ def test_the_page_shows_the_pending_analysis_then_its_findings(app, opus_episode
     html = editor.get(page(episode.id)).get_data(as_text=True)
     (job,) = jobs_of(app, "audio.analyze")  # queued by the upload
     assert f'data-job-id="{job.id}"' in html
-    assert 'role="progressbar" aria-valuenow="0"' in html and "data-job-status>queued" in html
+    assert 'aria-valuenow="0"' in html and "data-job-status>Waiting to start" in html
     assert "The analysis is pending" in html
     get_queue(app).run_pending()
     html = editor.get(page(episode.id)).get_data(as_text=True)
-    assert "data-job-status>done" in html and 'aria-valuenow="100"' in html
+    assert "data-job-status>Done" in html and 'aria-valuenow="100"' in html
     assert "LUFS integrated" in html
     assert "Apple Podcasts" in html  # the not-Apple-playable finding, in the API's words
     assert 'href="#renditions-h">Make a copy for Apple, below' in html  # what to do about it
