@@ -19,6 +19,8 @@ def init_app(app: Flask) -> None:
         account,
         articles,
         dashboard,
+        episode_files,
+        episode_people,
         episodes,
         shows,
         stats,
