@@ -488,3 +488,13 @@ def test_another_episodes_transcript_is_not_found(app, factory, member, episode)
     assert member.get(f"{base(other)}/transcripts/{transcript.id}").status_code == 404
     assert member.get(f"{base(other)}/transcripts/{transcript.id}/delete").status_code == 404
     assert member.get(f"{base(episode)}/transcripts/99999").status_code == 404
+
+
+def test_a_flood_of_people_rows_is_refused_and_nothing_changes(app, member, episode):
+    post(member, f"{base(episode)}/people", people_data({"name": "Kept"}))
+    flood = people_data(*({"name": f"P{n}", "href": "https://x.example/"} for n in range(700)),
+                        version=2)  # fmt: skip
+    response = post(member, f"{base(episode)}/people", flood)
+    assert response.status_code == 422
+    assert "at most 50" in response.get_data(as_text=True)
+    assert [p["name"] for p in reload(app, episode).persons] == ["Kept"]
