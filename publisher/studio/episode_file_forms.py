@@ -81,7 +81,9 @@ class PersonForm(Form):
     )
 
     def is_empty(self) -> bool:
-        return not any((self[name].data or "").strip() for name in PERSON_FIELDS)
+        """Nothing typed: a role or group chosen alone does not keep a row (emptying a
+        person's name and addresses removes them)."""
+        return not any((self[name].data or "").strip() for name in ("name", "href", "img"))
 
     def values(self) -> dict[str, Any]:
         """The row as the operation takes it (empty optional fields left out)."""

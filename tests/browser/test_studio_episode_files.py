@@ -157,3 +157,32 @@ def test_artwork_transcripts_and_a_guest_reach_the_feed(studio, page, files):
         keys = {saved.artwork_key, *(t.storage_key for t in saved.transcripts)}
     if studio.store == "s3":
         assert keys <= set(bucket_keys(studio.s3, studio.bucket))
+
+
+def test_people_work_without_javascript(studio, chromium):
+    show = studio.factory.show(slug=f"nojs-{studio.store}")
+    episode = studio.factory.episode(show=show, persons=[{"name": "Old Guest", "role": "guest"}])
+    producer = studio.factory.user(role="editor")
+    studio.factory.member(show, producer)
+    context = chromium.new_context(viewport=DESKTOP, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        log_in(page, studio, producer)
+        page.goto(f"{studio.url}/studio/shows/{show.slug}/episodes/{episode.id}/people")
+        expect(page.locator("[data-person-row]")).to_have_count(4)  # the saved one + 3 empty
+        expect(page.get_by_role("button", name="Add a person")).to_be_hidden()
+        page.locator("#persons-0-name").fill("")  # emptied: removed on save
+        page.locator("#persons-1-name").fill("New Guest")
+        page.locator("#persons-1-href").fill("ftp://not-http.example/")
+        page.get_by_role("button", name="Save people").click()
+        expect(page.locator("#persons-1-href-error")).to_be_visible()
+        page.locator("#persons-1-href").fill("https://guest.example/")
+        page.get_by_role("button", name="Save people").click()
+        expect(page.locator(".flash-success")).to_contain_text("people are saved (1)")
+        with studio.app.app_context():
+            assert db.session.get(Episode, episode.id).persons == [
+                {"name": "New Guest", "role": "guest", "group": "cast",
+                 "href": "https://guest.example/"}
+            ]  # fmt: skip
+    finally:
+        context.close()

@@ -389,8 +389,15 @@ def test_an_unknown_role_is_shown_on_its_row(app, member, episode):
     assert 'id="persons-1-error"' in page and "not a role of the Podcast Taxonomy" in page
 
 
-def test_a_role_without_a_name_is_refused_on_the_name(app, member, episode):
-    response = post(member, f"{base(episode)}/people", people_data({"role": "guest"}))
+def test_a_row_with_a_role_alone_is_not_a_person(app, member, episode):
+    response = post(member, f"{base(episode)}/people", people_data({"role": "producer"}))
+    assert response.status_code == 302
+    assert reload(app, episode).persons == []
+
+
+def test_an_address_without_a_name_is_refused_on_the_name(app, member, episode):
+    data = people_data({"role": "guest", "href": "https://someone.example/"})
+    response = post(member, f"{base(episode)}/people", data)
     assert response.status_code == 422
     assert 'id="persons-0-name-error"' in response.get_data(as_text=True)
 
