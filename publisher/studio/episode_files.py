@@ -43,9 +43,9 @@ EXPIRED = "The form expired; reload the page and try again."
 def _refused_file(form, field_name: str, exc: PublisherError) -> int:
     """Roll back and show the refusal on the file field (its message says what to do)."""
     status = refused(form, exc)
-    field = form[field_name]
-    if not field.errors:  # refusals without a field (too large) belong to the file too
-        field.errors = [exc.message]
+    if not (isinstance(exc.details, list) and exc.details):
+        # A refusal naming no field (too large, too many) is about the file too.
+        form[field_name].errors = [exc.message]
         form.form_errors[:] = ["Please correct the fields marked below."]
     return status
 
@@ -69,7 +69,6 @@ def _artwork_page(episode: Episode, form: ArtworkForm, status: int = 200):
         show=episode.show,
         episode=episode,
         form=form,
-        remove_form=PostForm(formdata=None),
         max_mb=_artwork_max_mb(),
     ), status
 

@@ -307,6 +307,8 @@ def test_refused_transcripts_are_explained_on_their_field_and_nothing_is_stored(
     assert response.status_code == status
     page = response.get_data(as_text=True)
     assert f'id="{field}-error"' in page and says in page
+    other = "language" if field == "file" else "file"
+    assert f'id="{other}-error"' not in page  # on its own field only
     assert stored_keys(app) == before
     assert len(reload(app, episode).transcripts) == 1
 
