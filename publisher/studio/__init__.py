@@ -21,6 +21,8 @@ def init_app(app: Flask) -> None:
         dashboard,
         episode_audio,
         episode_chapters,
+        episode_files,
+        episode_people,
         episodes,
         imports,
         jobs,

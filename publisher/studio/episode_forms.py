@@ -62,6 +62,8 @@ class EpisodeForm(PublicationMixin, FlaskForm):
         "Type", choices=[SelectChoice(t.value, t.value.capitalize()) for t in EpisodeType]
     )
     explicit = BooleanField("Explicit content")
+    itunes_title = StringField("Title in Apple Podcasts", validators=[Length(max=300)])
+    block = BooleanField("Keep this episode out of Apple Podcasts")
 
     FIELDS = [
         "title",
@@ -71,6 +73,8 @@ class EpisodeForm(PublicationMixin, FlaskForm):
         "number",
         "episode_type",
         "explicit",
+        "itunes_title",
+        "block",
         "status",
     ]
 

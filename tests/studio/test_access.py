@@ -66,6 +66,20 @@ ROUTES: dict[str, tuple[str, Callable[[Site], tuple[str, str, dict[str, Any]]]]]
         "GET", f"/studio/shows/{s.show}/episodes/{s.episode}/delete", {})),
     "studio.episode_stats_page": ("member", lambda s: (
         "GET", f"/studio/shows/{s.show}/episodes/{s.episode}/stats", {})),
+    "studio.episode_artwork": ("member", lambda s: (
+        "GET", f"/studio/shows/{s.show}/episodes/{s.episode}/artwork", {})),
+    "studio.episode_artwork_image": ("member", lambda s: (
+        "GET", f"/studio/shows/{s.show}/episodes/{s.episode}/artwork/image", {})),
+    "studio.remove_episode_artwork": ("member", lambda s: (
+        "POST", f"/studio/shows/{s.show}/episodes/{s.episode}/artwork/remove", {})),
+    "studio.episode_transcripts": ("member", lambda s: (
+        "GET", f"/studio/shows/{s.show}/episodes/{s.episode}/transcripts", {})),
+    "studio.episode_transcript_file": ("member", lambda s: (
+        "GET", f"/studio/shows/{s.show}/episodes/{s.episode}/transcripts/1", {})),
+    "studio.delete_episode_transcript": ("member", lambda s: (
+        "GET", f"/studio/shows/{s.show}/episodes/{s.episode}/transcripts/1/delete", {})),
+    "studio.episode_people": ("member", lambda s: (
+        "POST", f"/studio/shows/{s.show}/episodes/{s.episode}/people", {"version": "1"})),
     "studio.replace_episode_audio": ("member", lambda s: (
         "POST", f"/studio/shows/{s.show}/episodes/{s.episode}/audio", {})),
     "studio.upload_episode": ("member", lambda s: (
