@@ -25,7 +25,6 @@ JOB_WORDS = {
 }
 
 
-
 def _original_codec(episode: Episode) -> str:
     source = episode.alternate_enclosure or episode
     return (source.codec or "").lower()

@@ -162,9 +162,7 @@ def test_a_finished_upload_links_to_its_episode_for_members_only(app, factory, p
     assert "Open the episode" not in page and "Tide tables" not in page
 
 
-def test_a_job_on_an_episodes_audio_is_also_for_those_who_work_on_its_show(
-    app, factory, producers
-):
+def test_a_job_on_an_episodes_audio_is_also_for_those_who_work_on_its_show(app, factory, producers):
     """Analyses are queued after an upload with no requester: the show's members follow
     them on the episode's Audio page; an editor of another show still gets 404."""
     member, member_client = producers.editor()
