@@ -190,3 +190,32 @@ def test_a_visitor_is_sent_to_login_and_public_pages_set_no_cookie(studio, page)
         answer = page.goto(studio.url + path)
         assert "set-cookie" not in answer.headers, path
         assert "cookie" not in answer.headers.get("vary", "").lower(), path
+
+
+def test_a_jobs_bar_shows_its_progress_without_javascript(studio, chromium):
+    """The bar's width comes from its pct class (the CSP allows no inline style), so a
+    producer without JavaScript sees how far the job is, not an empty bar."""
+    admin = studio.factory.user(role="admin", name="Nora NoScript")
+    with studio.app.app_context():
+        job = Job.request(
+            "imports.run",
+            {"source": "https://example.com/a.xml"},
+            title="Import of https://example.com/a.xml",
+            user_id=admin.id,
+        )
+        job.status, job.progress_done, job.progress_total = JobStatus.RUNNING, 3, 4
+        db.session.commit()
+        job_id = job.id
+    context = chromium.new_context(viewport=DESKTOP, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        log_in(page, studio, admin)
+        for path in (f"/studio/jobs/{job_id}", "/studio/"):
+            page.goto(studio.url + path)
+            bar = page.locator(f'[data-job-id="{job_id}"] [role="progressbar"]')
+            expect(bar).to_have_attribute("aria-valuenow", "75")
+            filled = bar.evaluate("b => b.firstElementChild.getBoundingClientRect().width")
+            whole = bar.evaluate("b => b.clientWidth")
+            assert 0.7 < filled / whole < 0.8, (path, filled, whole)
+    finally:
+        context.close()
