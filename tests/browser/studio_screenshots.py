@@ -5,7 +5,8 @@
 builds a studio in a temporary SQLite database with the loopback S3 server (moto) as
 media store, signs in, and photographs the login page, the dashboard, an episode upload
 held at its second part (so the progress bar is mid-way), the article editor, a
-show's downloads and its feed check. Needs `make test-tools`-free dependencies only
+show's downloads, its feed check, an episode's chapters on its waveform and its audio
+checks. Needs `make test-tools`-free dependencies only
 (Chromium, ffmpeg).
 """
 
@@ -45,12 +46,28 @@ def _downloads(app, episode_ids: list[int]) -> None:
         db.session.commit()
 
 
+def _speech_like(folder: Path) -> Path:
+    """Three minutes of a tone whose level rises and falls like speech, so the waveform
+    has a shape (the quiet demo files draw a flat line)."""
+    path = folder / "harbour-pilots.mp3"
+    level = "abs(sin(2*PI*0.7*t))*(0.6+0.4*sin(2*PI*0.02*t))"
+    source = f"aevalsrc=0.4*sin(2*PI*180*t)*{level}:s=44100:d=180"
+    subprocess.run(
+        ["ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-f", "lavfi", "-i", source,
+         "-ac", "2", "-c:a", "libmp3lame", "-b:a", "128k", str(path)],
+        check=True,
+    )  # fmt: skip
+    return path
+
+
 def main(argv: list[str]) -> int:
     from flask_migrate import upgrade
     from playwright.sync_api import sync_playwright
 
     from publisher import create_app
     from publisher.extensions import db
+    from publisher.jobs import get_queue
+    from publisher.models import Episode
     from tests.browser.live import launch_chromium, silent_mp3_with_chapters
     from tests.browser.studio_support import live_studio, log_in
     from tests.s3server import FAKE_ENVIRONMENT, S3Server, start_moto
@@ -114,6 +131,20 @@ def main(argv: list[str]) -> int:
                 episodes=episodes[:2],
             )
             _downloads(studio.app, [e.id for e in episodes])
+            spoken = factory.ingested_episode(
+                _speech_like(folder), show=show, title="Harbour pilots", status="draft"
+            )
+            get_queue(studio.app).run_pending()  # its analysis and waveform, as a consumer would
+            with studio.app.app_context():
+                db.session.get(Episode, spoken.id).chapters = {
+                    "version": "1.2.0",
+                    "chapters": [
+                        {"startTime": 0, "title": "Cold open"},
+                        {"startTime": 48, "title": "On the pilot boat"},
+                        {"startTime": 131, "title": "The night crossing"},
+                    ],
+                }
+                db.session.commit()
             browser = launch_chromium(pw)
             context = browser.new_context(viewport=DESKTOP, device_scale_factor=1)
             page = context.new_page()
@@ -137,10 +168,17 @@ def main(argv: list[str]) -> int:
             page.screenshot(path=out_dir / "studio-stats.png", full_page=True)
             page.goto(f"{studio.url}/studio/shows/{show.slug}/checks")
             page.screenshot(path=out_dir / "studio-checks.png", full_page=True)
+            base = f"{studio.url}/studio/shows/{show.slug}/episodes/{spoken.id}"
+            page.goto(f"{base}/chapters")
+            page.locator("[data-waveform-zoomview] canvas").first.wait_for()
+            page.wait_for_timeout(500)
+            page.screenshot(path=out_dir / "studio-chapters.png", full_page=True)
+            page.goto(f"{base}/audio")
+            page.screenshot(path=out_dir / "studio-audio.png", full_page=True)
             browser.close()
         del audio
     moto.stop()
-    for name in ("login", "dashboard", "upload", "article", "stats", "checks"):
+    for name in ("login", "dashboard", "upload", "article", "stats", "checks", "chapters", "audio"):
         path = out_dir / f"studio-{name}.png"
         print(f"{path}  {path.stat().st_size // 1024} KB")
     return 0
