@@ -80,6 +80,7 @@ class DefaultConfig:
     JOBS_RETRY_DELAY = 10  # seconds before the first retry; doubles with each attempt
     JOBS_HEARTBEAT_SECONDS = 5  # a running job says it is alive this often
     JOBS_STALL_SECONDS = 60  # no heartbeat for this long: its consumer died, run it again
+    JOBS_KEEP_DAYS = 30  # finished job rows are deleted after this many days (0: kept)
     # Download rollups (docs/jobs.md): raw download rows are kept this many days.
     DOWNLOAD_RETENTION_DAYS = 90
     STATS_READ_ROLLUPS = True  # False: stats from raw rows only (benchmarks, checks)

@@ -13,7 +13,7 @@ Request a job from any edge with ``Job.request(NAME, {...})`` and commit.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from publisher.jobs.registry import JobFailed, Registry, crontab
@@ -53,6 +53,10 @@ def register_tasks(registry: Registry, config: Mapping[str, Any] | None = None) 
     janitor_minutes = int(config.get("STORAGE_JANITOR_MINUTES", 0) or 0)
     if janitor_minutes > 0:
         registry.every(every_minutes(janitor_minutes), "storage.janitor")
+    # jobs: finished job rows older than JOBS_KEEP_DAYS (periodic runs add ~120 a day).
+    registry.task("jobs.prune", prune_finished_jobs, max_attempts=1)
+    if int(config.get("JOBS_KEEP_DAYS", 0) or 0) > 0:
+        registry.every(crontab(minute="20", hour="0"), "jobs.prune")
 
 
 # ---------------------------------------------------------------------------- feeds
@@ -179,6 +183,25 @@ def prune_progress(job: JobContext) -> dict[str, Any]:
     forgotten = forget_past_days(today=utcnow().date())
     db.session.commit()
     return asdict(forgotten)
+
+
+# ---------------------------------------------------------------------------- jobs
+
+
+def prune_finished_jobs(job: JobContext) -> dict[str, Any]:
+    """Forget the jobs that finished more than ``JOBS_KEEP_DAYS`` ago (this one stays)."""
+    from flask import current_app
+
+    from publisher.extensions import db
+    from publisher.models import Job, utcnow
+
+    days = int(current_app.config["JOBS_KEEP_DAYS"])
+    if days <= 0:
+        return {"deleted": 0}
+    deleted = Job.forget_finished(before=utcnow() - timedelta(days=days))
+    db.session.commit()
+    job.progress(done=deleted, message=f"{deleted} finished job(s) older than {days} days deleted")
+    return {"deleted": deleted}
 
 
 __all__ = ["JobFailed", "register_tasks"]

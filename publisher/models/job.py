@@ -14,7 +14,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, delete
 from sqlalchemy.orm import Mapped, mapped_column
 
 from publisher.extensions import db
@@ -113,6 +113,17 @@ class Job(db.Model):
     @property
     def finished(self) -> bool:
         return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+    @classmethod
+    def forget_finished(cls, before: datetime) -> int:
+        """Delete the jobs that finished (done or failed) before ``before``; queued and
+        running ones stay whatever their age. Returns how many went."""
+        result = db.session.execute(
+            delete(cls).where(
+                cls.status.in_([JobStatus.DONE, JobStatus.FAILED]), cls.finished_at < before
+            )
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
 
     @property
     def percent(self) -> int:
