@@ -16,6 +16,7 @@ from tests.browser.live import (
     silent_mp3_with_chapters,
 )
 from tests.browser.showcase import FERRY_CHAPTERS, SITE_CONFIG, Showcase, build_showcase
+from tests.browser.studio_support import Studio, live_studio
 from tests.support.app import delete_all_rows, test_config
 from tests.support.factory import Factory
 
@@ -61,3 +62,26 @@ def browser_page(chromium):
     yield page
     context.close()
     assert list(problems) == [], problems
+
+
+@pytest.fixture(scope="module", params=["filesystem", pytest.param("s3", marks=pytest.mark.s3)])
+def studio(request, migrated_database, tmp_path_factory) -> Iterator[Studio]:
+    """A live studio per module, on each store (the loopback S3 server for "s3"); a module
+    that needs one store only defines its own."""
+    s3_server = request.getfixturevalue("s3_server") if request.param == "s3" else None
+    folder = tmp_path_factory.mktemp(f"studio-{request.param}")
+    with live_studio(migrated_database, folder, request.param, s3_server) as studio:
+        yield studio
+
+
+@pytest.fixture
+def page(chromium):
+    """A page in a fresh context (empty storage, downloads allowed); a script error on it
+    fails the test."""
+    context = chromium.new_context(viewport=DESKTOP, accept_downloads=True)
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    yield page
+    context.close()
+    assert problems == [], problems

@@ -109,6 +109,12 @@ def log_in(page, studio: Studio, user) -> None:
     page.wait_for_url(f"{studio.url}/studio/")
 
 
+def check_accessibility(page) -> None:
+    """axe-core finds no serious or critical violation on the page."""
+    violations = axe_violations(page)
+    assert violations == [], f"{page.url}: {violations}"
+
+
 def axe_violations(page) -> list[dict]:
     """Serious and critical accessibility violations axe-core finds on the page."""
     if not AXE.exists():

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from publisher.extensions import db
 from publisher.models import Episode
 from tests.browser.live import DESKTOP
-from tests.browser.studio_support import axe_violations, live_studio, log_in
+from tests.browser.studio_support import check_accessibility, log_in
 from tests.s3server import bucket_keys
 from tests.support.feeds import NS
 
@@ -23,26 +23,6 @@ pytestmark = pytest.mark.browser
 
 VTT = "WEBVTT\n\n00:00:00.000 --> 00:00:02.000\nHello there\n"
 SRT = "1\n00:00:00,000 --> 00:00:02,000\nBonjour\n"
-
-
-@pytest.fixture(scope="module", params=["filesystem", pytest.param("s3", marks=pytest.mark.s3)])
-def studio(request, migrated_database, tmp_path_factory):
-    s3_server = request.getfixturevalue("s3_server") if request.param == "s3" else None
-    with live_studio(
-        migrated_database, tmp_path_factory.mktemp("episode-files"), request.param, s3_server
-    ) as studio:
-        yield studio
-
-
-@pytest.fixture
-def page(chromium):
-    context = chromium.new_context(viewport=DESKTOP)
-    page = context.new_page()
-    problems = []
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    yield page
-    context.close()
-    assert problems == [], problems
 
 
 @pytest.fixture
@@ -60,11 +40,6 @@ def files(tmp_path):
         "vtt": str(tmp_path / "episode.en.vtt"),
         "srt": str(tmp_path / "episode.fr.srt"),
     }
-
-
-def check_accessibility(page) -> None:
-    violations = axe_violations(page)
-    assert violations == [], f"{page.url}: {violations}"
 
 
 def test_artwork_transcripts_and_a_guest_reach_the_feed(studio, page, files):

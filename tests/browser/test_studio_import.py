@@ -19,8 +19,7 @@ from playwright.sync_api import expect
 
 from publisher.extensions import db
 from publisher.models import Episode, Show
-from tests.browser.live import DESKTOP
-from tests.browser.studio_support import Studio, axe_violations, live_studio, log_in
+from tests.browser.studio_support import check_accessibility, log_in
 from tests.jobs.feedmaker import episodes, rss
 from tests.jobs.httpserver import FileServer, Route
 from tests.s3server import bucket_keys
@@ -33,15 +32,6 @@ CONSUMER_KEYS = ("SQLALCHEMY_DATABASE_URI", "MEDIA_ROOT", "PUBLIC_URL", "JOBS_QU
                  "IMPORT_WORK_DIR", "STORAGE", "S3_BUCKET", "S3_ENDPOINT_URL", "S3_REGION",
                  "S3_MAX_ATTEMPTS", "S3_CONNECT_TIMEOUT", "S3_READ_TIMEOUT")  # fmt: skip
 EPISODES = 3
-
-
-@pytest.fixture(scope="module", params=["filesystem", "s3"])
-def studio(request, migrated_database, tmp_path_factory) -> Iterator[Studio]:
-    s3_server = request.getfixturevalue("s3_server") if request.param == "s3" else None
-    with live_studio(
-        migrated_database, tmp_path_factory.mktemp("import"), request.param, s3_server
-    ) as studio:
-        yield studio
 
 
 @pytest.fixture(scope="module")
@@ -79,22 +69,6 @@ def feed_server() -> Iterator[FileServer]:
     server = FileServer()
     yield server
     server.close()
-
-
-@pytest.fixture
-def page(chromium):
-    context = chromium.new_context(viewport=DESKTOP)
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    yield page
-    context.close()
-    assert problems == [], problems
-
-
-def check_accessibility(page) -> None:
-    violations = axe_violations(page)
-    assert violations == [], f"{page.url}: {violations}"
 
 
 def test_a_producer_imports_a_show_and_watches_the_job_finish(

@@ -14,7 +14,7 @@ from publisher.extensions import db
 from publisher.models import Article, Job, JobStatus, Show, utcnow
 from publisher.operations.files import set_artwork
 from tests.browser.live import DESKTOP
-from tests.browser.studio_support import axe_violations, live_studio, log_in
+from tests.browser.studio_support import check_accessibility, live_studio, log_in
 from tests.support.show_forms import image
 
 pytestmark = pytest.mark.browser
@@ -40,11 +40,6 @@ def page(context):
     page.on("pageerror", lambda error: problems.append(str(error)))
     yield page
     assert problems == [], problems
-
-
-def check_accessibility(page) -> None:
-    violations = axe_violations(page)
-    assert violations == [], f"{page.url}: {violations}"
 
 
 def test_every_studio_page_passes_axe(studio, page):

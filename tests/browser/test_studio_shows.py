@@ -9,36 +9,10 @@ from playwright.sync_api import expect
 
 from publisher.extensions import db
 from publisher.models import Show
-from tests.browser.live import DESKTOP
-from tests.browser.studio_support import axe_violations, live_studio, log_in
+from tests.browser.studio_support import check_accessibility, log_in
 from tests.support.show_forms import image_file
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module", params=["filesystem", "s3"])
-def studio(request, migrated_database, tmp_path_factory):
-    s3_server = request.getfixturevalue("s3_server") if request.param == "s3" else None
-    with live_studio(
-        migrated_database, tmp_path_factory.mktemp("shows"), request.param, s3_server
-    ) as studio:
-        yield studio
-
-
-@pytest.fixture
-def page(chromium):
-    context = chromium.new_context(viewport=DESKTOP)
-    page = context.new_page()
-    problems = []
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    yield page
-    context.close()
-    assert problems == [], problems
-
-
-def check_accessibility(page) -> None:
-    violations = axe_violations(page)
-    assert violations == [], f"{page.url}: {violations}"
 
 
 def test_a_show_with_artwork_hosts_and_a_category_passes_its_feed_check(studio, page, tmp_path):

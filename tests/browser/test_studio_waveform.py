@@ -13,30 +13,9 @@ from playwright.sync_api import expect
 from publisher.extensions import db
 from publisher.jobs import get_queue
 from publisher.models import Episode
-from tests.browser.live import DESKTOP
-from tests.browser.studio_support import axe_violations, live_studio, log_in
+from tests.browser.studio_support import axe_violations, log_in
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module", params=["filesystem", pytest.param("s3", marks=pytest.mark.s3)])
-def studio(request, migrated_database, tmp_path_factory):
-    s3_server = request.getfixturevalue("s3_server") if request.param == "s3" else None
-    with live_studio(
-        migrated_database, tmp_path_factory.mktemp("waveform"), request.param, s3_server
-    ) as studio:
-        yield studio
-
-
-@pytest.fixture
-def page(chromium):
-    context = chromium.new_context(viewport=DESKTOP, accept_downloads=True)
-    page = context.new_page()
-    problems = []
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    yield page
-    context.close()
-    assert problems == [], problems
 
 
 def analyzed_draft(studio, audio, slug: str, chapters=None):
