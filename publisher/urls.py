@@ -104,6 +104,18 @@ def article_url(article: Article) -> str:
     return absolute(f"/articles/{quote(article.slug)}")
 
 
+def article_cover_url(article: Article) -> str | None:
+    """The article's cover image (served by the feeds area once the article is public);
+    ``?v=`` changes with every upload, so the file is cached for a long time."""
+    if not article.cover_image_key:
+        return None
+    return f"{article_url(article)}/cover.jpg?v={_version(article.cover_image_key)}"
+
+
+def cover_version(key: str) -> str:
+    return _version(key)
+
+
 def tag_url(tag: Tag) -> str:
     return absolute(f"/tags/{quote(tag.slug)}")
 

@@ -1,14 +1,35 @@
-"""Articles: list, read, create, update, delete (Markdown body, tags, linked episodes)."""
+"""Articles: list, read, create, update, delete (Markdown body, tags, linked episodes),
+and their cover image (multipart, file field `file`)."""
 
 from __future__ import annotations
 
+from werkzeug.datastructures import FileStorage
+
 from publisher.api.blueprint import bp
 from publisher.api.representations import article_out, paginate
-from publisher.api.schemas import ArticleCreate, ArticleOut, ArticlePage, ArticleUpdate, StatusQuery
-from publisher.api.spec import api_route, current_user_or_none
+from publisher.api.schemas import (
+    ArticleCreate,
+    ArticleOut,
+    ArticlePage,
+    ArticleUpdate,
+    Input,
+    StatusQuery,
+)
+from publisher.api.spec import FileField, api_route, current_user_or_none
+from publisher.exceptions import NotFound
 from publisher.extensions import db
 from publisher.models import Article, utcnow
 from publisher.operations import articles as ops
+
+COVER = FileField(
+    "file",
+    "JPEG, PNG or WebP, at least 600 pixels wide, at most 40 megapixels; stored "
+    "re-encoded as a JPEG at most 1600 pixels wide, without EXIF.",
+)
+
+
+class CoverForm(Input):
+    """No text fields: the image is the whole request."""
 
 
 def _out(article: Article) -> ArticleOut:
@@ -56,4 +77,28 @@ def update_article(article_id: int, body: ArticleUpdate) -> ArticleOut:
 def delete_article(article_id: int) -> None:
     """Delete an article."""
     ops.delete_article(ops.get_article(article_id, current_user_or_none(), utcnow()))
+    db.session.commit()
+
+
+@api_route(bp, "/articles/<int:article_id>/cover", "PUT", auth="editor", tag="articles",
+           form=CoverForm, files=[COVER], response=ArticleOut, errors=[503])  # fmt: skip
+def put_article_cover(
+    article_id: int, form: CoverForm, files: dict[str, FileStorage]
+) -> ArticleOut:
+    """Upload or replace the article's cover image (422 says what to change: format,
+    width, pixel count; 413 above `ARTWORK_MAX_MB`). The answer's `cover_image_url` changes."""
+    article = ops.get_article(article_id, current_user_or_none(), utcnow())
+    ops.set_cover_image(article, files["file"].stream)
+    db.session.commit()
+    return _out(article)
+
+
+@api_route(bp, "/articles/<int:article_id>/cover", "DELETE", auth="editor", tag="articles",
+           status=204, errors=[503])  # fmt: skip
+def delete_article_cover(article_id: int) -> None:
+    """Remove the article's cover image."""
+    article = ops.get_article(article_id, current_user_or_none(), utcnow())
+    if not article.cover_image_key:
+        raise NotFound("This article has no cover image.")
+    ops.remove_cover_image(article)
     db.session.commit()

@@ -34,6 +34,7 @@ from publisher.podcasting.transcripts import TYPES as TRANSCRIPT_TYPES
 from publisher.urls import (
     absolute,
     alternate_enclosure_url,
+    article_cover_url,
     article_url,
     artwork_copy_url,
     artwork_url,
@@ -192,6 +193,7 @@ def article_out(article: Article, now: datetime, *, public_only: bool) -> Articl
         author_name=article.author_name,
         tags=[tag.name for tag in article.tags],
         episodes=episodes,
+        cover_image_url=article_cover_url(article),
         publish_at=article.publish_at,
         created_at=article.created_at,
         updated_at=article.updated_at,

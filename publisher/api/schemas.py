@@ -363,6 +363,10 @@ class ArticleOut(Output):
     author_name: str
     tags: list[str] = Field(description="Tag names.")
     episodes: list[int] = Field(description="Linked episode ids, in order.")
+    cover_image_url: str | None = Field(
+        description="The cover image (a JPEG, versioned: `?v=` changes with every upload; "
+        "served once the article is public), or null."
+    )
     publish_at: Timestamp | None
     created_at: Timestamp
     updated_at: Timestamp

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import IO, Any
 
 from pydantic import Field
 from sqlalchemy import Select, select
@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from publisher.content import render_markdown, unique_slug
 from publisher.exceptions import Conflict, NotFound, ValidationError
 from publisher.extensions import db
+from publisher.media import covers
 from publisher.models import Article, ArticleRelated, Episode, Status, User, utcnow
 from publisher.models.races import insert_missing, insert_with_slug, lock_for_update, savepoint
 from publisher.operations.fields import (
@@ -133,7 +134,20 @@ def update_article(
 
 
 def delete_article(article: Article) -> None:
+    covers.remove_cover_image(article)  # its stored object goes after the commit
     db.session.delete(article)
+    db.session.flush()
+
+
+def set_cover_image(article: Article, stream: IO[bytes]) -> None:
+    """Upload or replace the cover (JPEG, PNG or WebP, at least 600 px wide), stored
+    re-encoded as one JPEG; 422 says what to change, 413 when the file is too large."""
+    covers.set_cover_image(article, stream)
+    db.session.flush()
+
+
+def remove_cover_image(article: Article) -> None:
+    covers.remove_cover_image(article)
     db.session.flush()
 
 

@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from publisher import urls
 from publisher.content import strip_tags
+from publisher.media.covers import cover_size
 from publisher.models import Article, Episode, Show
 from publisher.podcasting.artwork import copy_sides
 from publisher.site.queries import chapters_of
@@ -176,6 +177,7 @@ def init_presenters(app: Flask) -> None:
     app.add_template_global(share_links)
     app.add_template_global(artwork_url)
     app.add_template_global(artwork_image_url)
+    app.add_template_global(cover_size)
     app.add_template_global(transcript_url)
     app.add_template_global(article_json_ld)
     app.add_template_global(episode_json_ld)

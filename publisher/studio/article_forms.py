@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
@@ -38,3 +39,13 @@ class ArticleForm(PublicationMixin, FlaskForm):
 
     def episode_ids(self) -> list[int]:
         return [int(part) for part in (self.episodes.data or "").split(",") if part.isdigit()]
+
+
+class CoverForm(FlaskForm):
+    """The cover image upload (its own form: the article's text is not posted with it)."""
+
+    file = FileField(
+        "Cover image",
+        validators=[FileRequired("Choose a JPEG, PNG or WebP image.")],
+        render_kw={"accept": "image/jpeg,image/png,image/webp"},
+    )

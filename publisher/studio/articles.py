@@ -7,20 +7,31 @@ own renderer, and normalizes text pasted from word processors.
 
 from __future__ import annotations
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import select
 
 from publisher.content import normalize_pasted, render_markdown
 from publisher.exceptions import PublisherError
 from publisher.extensions import db
+from publisher.media.storage import ObjectNotFound, StorageError, get_storage
 from publisher.models import Article, Episode, Show, Tag
 from publisher.operations import articles as article_ops
 from publisher.operations import autosaves
 from publisher.operations.versions import VersionConflict, bump_version, check_version
 from publisher.previews import make_preview_token, preview_hours
 from publisher.studio.access import episode_for_editing
-from publisher.studio.article_forms import ArticleForm, NewArticleForm
+from publisher.studio.article_forms import ArticleForm, CoverForm, NewArticleForm
 from publisher.studio.blueprint import bp
 from publisher.studio.forms import PostForm
 from publisher.studio.formtools import refused
@@ -70,12 +81,7 @@ def edit_article(article_id: int):
     zone = user_zone()
     form = ArticleForm(obj=article)
     if request.method == "GET":
-        form.version.data = str(article.version)
-        form.body.data = article.body_markdown
-        form.tags.data = ", ".join(tag.name for tag in article.tags)
-        form.episodes.data = ",".join(str(e.id) for e in _linked(article))
-        if article.publish_at is not None:
-            form.publish_at.data = article.publish_at.astimezone(zone).replace(tzinfo=None)
+        _fill(form, article, zone)
     status, conflict = 200, None
     if request.method == "POST":
         status = 400
@@ -107,9 +113,33 @@ def edit_article(article_id: int):
                 db.session.commit()
                 flash("The article is saved.", "success")
                 return redirect(url_for("studio.edit_article", article_id=article.id))
+    return _editor(article, form, zone, status, conflict=conflict)
+
+
+def _fill(form: ArticleForm, article: Article, zone) -> None:
+    """The editor's fields as the article is saved."""
+    form.version.data = str(article.version)
+    form.body.data = article.body_markdown
+    form.tags.data = ", ".join(tag.name for tag in article.tags)
+    form.episodes.data = ",".join(str(e.id) for e in _linked(article))
+    if article.publish_at is not None:
+        form.publish_at.data = article.publish_at.astimezone(zone).replace(tzinfo=None)
+
+
+def _editor(
+    article: Article,
+    form: ArticleForm,
+    zone,
+    status: int = 200,
+    *,
+    conflict: Article | None = None,
+    cover_form: CoverForm | None = None,
+):
     chosen = form.episode_ids()
     episodes = {e.id: e for e in db.session.scalars(select(Episode).where(Episode.id.in_(chosen)))}
-    autosave = autosaves.find_autosave(article, current_user) if request.method == "GET" else None
+    # After a refused cover upload the text's autosave is offered again, as on a GET.
+    shows_autosave = request.method == "GET" or cover_form is not None
+    autosave = autosaves.find_autosave(article, current_user) if shows_autosave else None
     return render_template(
         "studio/article_edit.html",
         article=article,
@@ -119,7 +149,65 @@ def edit_article(article_id: int):
         linked=[episodes[i] for i in chosen if i in episodes],
         autosave=autosave,
         post_form=PostForm(),
+        cover_form=cover_form or CoverForm(),
+        cover_max_mb=int(current_app.config["ARTWORK_MAX_MB"]),
     ), status
+
+
+# ---------------------------------------------------------------------------- cover image
+
+
+@bp.post("/articles/<int:article_id>/cover")
+def article_cover(article_id: int):
+    """Upload or replace the cover image (its own form: the text being edited stays in the
+    editor and its autosave). A refusal shows the editor again, the reason on the field."""
+    article = _article_or_404(article_id)
+    cover_form = CoverForm()
+    status = 400
+    if cover_form.validate_on_submit():
+        try:
+            article_ops.set_cover_image(article, cover_form.file.data.stream)
+        except PublisherError as exc:
+            status = refused(cover_form, exc)
+            if not cover_form.file.errors:  # a refusal naming no field (too large) is the file's
+                cover_form.file.errors = [exc.message]
+        else:
+            db.session.commit()
+            flash("The cover image is saved.", "success")
+            return redirect(url_for("studio.edit_article", article_id=article.id) + "#cover-h")
+    elif not cover_form.file.errors:
+        cover_form.form_errors.append("The form expired; reload the page and try again.")
+    zone = user_zone()
+    form = ArticleForm(formdata=None, obj=article)
+    _fill(form, article, zone)
+    return _editor(article, form, zone, status, cover_form=cover_form)
+
+
+@bp.post("/articles/<int:article_id>/cover/remove")
+def remove_article_cover(article_id: int):
+    """Remove the cover image (a button of its own, with the form's CSRF token)."""
+    article = _article_or_404(article_id)
+    if not PostForm().validate_on_submit():
+        abort(400, "The form expired; reload the page and try again.")
+    if article.cover_image_key:
+        article_ops.remove_cover_image(article)
+        db.session.commit()
+        flash("The cover image is removed.", "info")
+    return redirect(url_for("studio.edit_article", article_id=article.id) + "#cover-h")
+
+
+@bp.get("/articles/<int:article_id>/cover/preview.jpg")
+def article_cover_preview(article_id: int):
+    """The cover for the editor's preview (a draft's public cover address answers 404)."""
+    article = _article_or_404(article_id)
+    if not article.cover_image_key:
+        abort(404, "This article has no cover image.")
+    try:
+        with get_storage().open(article.cover_image_key) as stream:
+            data = stream.read()
+    except (ObjectNotFound, StorageError):
+        abort(404, "The cover image is missing from the media store: upload it again.")
+    return Response(data, mimetype=article.cover_image_mime or "image/jpeg")
 
 
 @bp.post("/articles/preview")

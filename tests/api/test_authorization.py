@@ -50,6 +50,12 @@ ROUTES: dict[str, Callable[[Site], tuple[str, str, dict[str, Any]]]] = {
         {"json": {"title": "T"}},
     ),
     "api.delete_article": lambda s: ("DELETE", f"/api/v1/articles/{s.article}", {}),
+    "api.put_article_cover": lambda s: (
+        "PUT",
+        f"/api/v1/articles/{s.article}/cover",
+        file_body("file", image_bytes(800, 450), "c.png"),
+    ),
+    "api.delete_article_cover": lambda s: ("DELETE", f"/api/v1/articles/{s.article}/cover", {}),
     "api.create_upload": lambda s: (
         "POST",
         f"/api/v1/shows/{s.show}/uploads",
@@ -129,6 +135,7 @@ ALLOWED_STATUS = {"api.create_upload": 409, "api.complete_upload": 409, "api.get
 # Nothing to remove or read yet on the seeded site: a 404 once the caller is let in.
 ALLOWED_STATUS |= dict.fromkeys(
     ["api.delete_show_artwork", "api.delete_episode_artwork", "api.remove_transcript",
+     "api.delete_article_cover",
      "api.get_chapters", "api.delete_chapters"], 404
 )  # fmt: skip
 # The seeded episode's row names audio that was never stored (tests/listening/ runs these

@@ -100,6 +100,12 @@ ROUTES: dict[str, tuple[str, Callable[[Site], tuple[str, str, dict[str, Any]]]]]
     "studio.autosave_article": ("editor", lambda s: (
         "POST", f"/studio/articles/{s.article}/autosave", {})),
     "studio.preview_markdown": ("editor", lambda s: ("POST", "/studio/articles/preview", {})),
+    "studio.article_cover": ("editor", lambda s: (
+        "POST", f"/studio/articles/{s.article}/cover", {})),
+    "studio.remove_article_cover": ("editor", lambda s: (
+        "POST", f"/studio/articles/{s.article}/cover/remove", {})),
+    "studio.article_cover_preview": ("editor", lambda s: (
+        "GET", f"/studio/articles/{s.article}/cover/preview.jpg", {})),
     "studio.preview_link": ("editor", lambda s: (
         "GET", f"/studio/preview-link/article/{s.article}", {})),
     "studio.suggest_tags": ("editor", lambda s: ("GET", "/studio/tags/suggest?q=a", {})),
