@@ -233,6 +233,21 @@ def test_anonymous_cannot_upload_or_see_a_drafts_cover(app, producers, factory):
     assert anonymous.get(f"/articles/{article.slug}/cover.jpg").status_code == 404
 
 
+def test_text_typed_before_a_cover_upload_is_still_offered(app, producers, factory):
+    article = factory.article(public=False)
+    _editor, client = producers.editor()
+    version = _row(app, article.id).version
+    response = client.post(
+        f"/studio/articles/{article.id}/autosave",
+        json={"version": version, "fields": {"title": "T", "body": "Typed, not saved"}},
+        headers={"X-CSRFToken": csrf_token(client, "/studio/account")},
+    )
+    assert response.status_code == 200
+    assert _upload(client, article.id, _image(800, 600)).status_code == 302
+    page = client.get(f"/studio/articles/{article.id}/edit").get_data(as_text=True)
+    assert "unsaved changes" in page and "Typed, not saved" in page
+
+
 def test_deleting_an_article_removes_its_cover(app, producers, factory):
     article = factory.article(public=False)
     _editor, client = producers.editor()
