@@ -294,3 +294,31 @@ def test_the_api_uploads_replaces_and_removes_the_cover(app, client, factory, ed
     assert api.delete(path).status_code == 404
     assert stored_keys(app, "articles/") == set()
     assert api.get(f"/api/v1/articles/{article.id}").get_json()["cover_image_url"] is None
+
+
+def test_a_preview_link_shows_the_drafts_cover_to_a_colleague_without_an_account(
+    app, producers, factory
+):
+    """The public cover answers 404 while the article is a draft, so the shared preview
+    serves it from the link's own token; nothing else gets it."""
+    from publisher.previews import make_preview_token
+
+    article = factory.article(public=False, title="Harbour lights", slug="harbour-lights")
+    episode = factory.episode(public=False)
+    _editor, client = producers.editor()
+    assert _upload(client, article.id, _image(1200, 600)).status_code == 302
+    with app.app_context():
+        token = make_preview_token("article", article.id)
+        episode_token = make_preview_token("episode", episode.id)
+    colleague = app.test_client()
+
+    page = lxml.html.fromstring(colleague.get(f"/preview/{token}").get_data(as_text=True))
+    assert page.xpath("//figure//img/@src") == [f"/preview/{token}/cover.jpg"]
+    assert colleague.get("/articles/harbour-lights/cover.jpg").status_code == 404
+    cover = colleague.get(f"/preview/{token}/cover.jpg")
+    assert cover.status_code == 200 and cover.mimetype == "image/jpeg"
+    assert Image.open(io.BytesIO(cover.data)).size == (1200, 600)
+    assert cover.headers["Cache-Control"] == "private, no-store"
+    assert "noindex" in cover.headers["X-Robots-Tag"]
+    assert colleague.get(f"/preview/{episode_token}/cover.jpg").status_code == 404
+    assert colleague.get(f"/preview/{token}x/cover.jpg").status_code == 404
