@@ -42,6 +42,13 @@ def files(tmp_path):
     }
 
 
+# Visible is not loaded (the <img> has its size before its bytes): wait for either end.
+LOADED_WIDTH = """img => img.complete ? img.naturalWidth : new Promise(done => {
+    img.addEventListener("load", () => done(img.naturalWidth), {once: true});
+    img.addEventListener("error", () => done(0), {once: true});
+})"""
+
+
 def test_artwork_transcripts_and_a_guest_reach_the_feed(studio, page, files):
     show = studio.factory.show(slug=f"files-{studio.store}", language="en")
     episode = studio.factory.episode(show=show, slug="storm", title="Storm season")
@@ -65,7 +72,7 @@ def test_artwork_transcripts_and_a_guest_reach_the_feed(studio, page, files):
     expect(page.locator(".flash-success")).to_contain_text("artwork is saved")
     preview = page.get_by_role("img", name="The episode's current artwork")
     expect(preview).to_be_visible()
-    assert preview.evaluate("img => img.complete && img.naturalWidth") == 300
+    assert preview.evaluate(LOADED_WIDTH) == 300
     check_accessibility(page)
 
     # Transcripts: English WebVTT and French SRT.
