@@ -55,8 +55,9 @@ def test_it_runs_daily_and_not_at_all_when_kept_forever(app, migrated_database, 
 
     forever = create_app(test_config(migrated_database, tmp_path, JOBS_KEEP_DAYS=0))
     assert "jobs.prune" not in periodic_names(forever)
-    old_done = make(forever, JobStatus.DONE, finished_days_ago=400)
-    job = runner.run_now(forever, "jobs.prune", {})  # by hand: still keeps everything
+    app.config["JOBS_KEEP_DAYS"] = 0
+    old_done = make(app, JobStatus.DONE, finished_days_ago=400)
+    job = runner.run_now(app, "jobs.prune", {})  # by hand: still keeps everything
     assert job.result == {"deleted": 0}
-    with forever.app_context():
+    with app.app_context():
         assert db.session.get(Job, old_done) is not None
