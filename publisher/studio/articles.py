@@ -8,7 +8,6 @@ own renderer, and normalizes text pasted from word processors.
 from __future__ import annotations
 
 from flask import (
-    Response,
     abort,
     current_app,
     flash,
@@ -24,7 +23,6 @@ from sqlalchemy import select
 from publisher.content import normalize_pasted, render_markdown
 from publisher.exceptions import PublisherError
 from publisher.extensions import db
-from publisher.media.storage import ObjectNotFound, StorageError, get_storage
 from publisher.models import Article, Episode, Show, Tag
 from publisher.operations import articles as article_ops
 from publisher.operations import autosaves
@@ -34,7 +32,7 @@ from publisher.studio.access import episode_for_editing
 from publisher.studio.article_forms import ArticleForm, CoverForm, NewArticleForm
 from publisher.studio.blueprint import bp
 from publisher.studio.forms import PostForm
-from publisher.studio.formtools import refused
+from publisher.studio.formtools import refused, stored_file
 from publisher.studio.templating import user_zone
 from publisher.urls import absolute
 
@@ -202,12 +200,11 @@ def article_cover_preview(article_id: int):
     article = _article_or_404(article_id)
     if not article.cover_image_key:
         abort(404, "This article has no cover image.")
-    try:
-        with get_storage().open(article.cover_image_key) as stream:
-            data = stream.read()
-    except (ObjectNotFound, StorageError):
-        abort(404, "The cover image is missing from the media store: upload it again.")
-    return Response(data, mimetype=article.cover_image_mime or "image/jpeg")
+    return stored_file(
+        article.cover_image_key,
+        article.cover_image_mime or "image/jpeg",
+        "The cover image is missing from the media store: upload it again.",
+    )
 
 
 @bp.post("/articles/preview")

@@ -9,7 +9,6 @@ from here, because the public addresses answer only once the episode is publishe
 from __future__ import annotations
 
 from flask import (
-    Response,
     abort,
     current_app,
     flash,
@@ -22,7 +21,6 @@ from flask import (
 from publisher.exceptions import PublisherError
 from publisher.extensions import db
 from publisher.media.artwork import copy_key
-from publisher.media.storage import ObjectNotFound, get_storage
 from publisher.models import Episode
 from publisher.operations import files as file_ops
 from publisher.podcasting.transcripts import MAX_BYTES as TRANSCRIPT_MAX_BYTES
@@ -35,7 +33,7 @@ from publisher.studio.episode_file_forms import (
     TranscriptUploadForm,
 )
 from publisher.studio.forms import PostForm
-from publisher.studio.formtools import refused
+from publisher.studio.formtools import refused, stored_file
 
 EXPIRED = "The form expired; reload the page and try again."
 
@@ -48,16 +46,6 @@ def _refused_file(form, field_name: str, exc: PublisherError) -> int:
         form[field_name].errors = [exc.message]
         form.form_errors[:] = ["Please correct the fields marked below."]
     return status
-
-
-def _stored(key: str, content_type: str) -> Response:
-    """A stored object, for the producers' eyes only (studio pages are never cached)."""
-    try:
-        with get_storage().open(key) as stream:
-            data = stream.read()
-    except ObjectNotFound:
-        abort(404, "The file is missing from the media store.")
-    return Response(data, content_type=content_type)
 
 
 # ---------------------------------------------------------------------------- artwork
@@ -105,8 +93,8 @@ def episode_artwork_image(slug: str, episode_id: int):
         abort(404, "This episode has no artwork.")
     small = copy_key(episode, 300)
     if small:
-        return _stored(small, "image/jpeg")
-    return _stored(episode.artwork_key, episode.artwork_mime or "image/jpeg")
+        return stored_file(small, "image/jpeg")
+    return stored_file(episode.artwork_key, episode.artwork_mime or "image/jpeg")
 
 
 @bp.route("/shows/<slug>/episodes/<int:episode_id>/artwork/remove", methods=["GET", "POST"])
@@ -180,7 +168,7 @@ def episode_transcript_file(slug: str, episode_id: int, transcript_id: int):
         transcript = file_ops.get_transcript(episode, transcript_id)
     except PublisherError as exc:
         abort(exc.status_code, exc.message)
-    return _stored(transcript.storage_key, f"{transcript.mime_type}; charset=utf-8")
+    return stored_file(transcript.storage_key, f"{transcript.mime_type}; charset=utf-8")
 
 
 @bp.route(

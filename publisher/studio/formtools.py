@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash
+from flask import Response, abort, flash
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField
 
 from publisher.exceptions import PublisherError
 from publisher.extensions import db
+from publisher.media.storage import ObjectNotFound, get_storage
 
 
 def form_values(form: FlaskForm, names: list[str]) -> dict[str, Any]:
@@ -53,3 +54,17 @@ def flash_errors(form: FlaskForm) -> None:
         label = getattr(getattr(form, str(name), None), "label", None)
         for error in errors:
             flash(f"{label.text}: {error}" if label else str(error), "error")
+
+
+def stored_file(
+    key: str, content_type: str, missing: str = "The file is missing from the media store."
+) -> Response:
+    """A stored object (artwork, cover, transcript) read whole, for the producers' eyes
+    only: studio pages are never cached. 404 with ``missing`` when the object is gone; a
+    store that is down is the app's usual 503."""
+    try:
+        with get_storage().open(key) as stream:
+            data = stream.read()
+    except ObjectNotFound:
+        abort(404, missing)
+    return Response(data, content_type=content_type)
